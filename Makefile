@@ -1,0 +1,61 @@
+# session-api: the two commands are `make run` and `make test`.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+RUN_ARGS ?=
+
+.PHONY: run test build deps test-deps unit e2e asan fuzz-smoke bench-http ci format clean
+
+run: deps build
+	@echo
+	@echo "session-api is starting on http://127.0.0.1:8080 (Ctrl-C stops it)."
+	@echo "In another terminal:  curl -s http://127.0.0.1:8080/health/ready"
+	@echo
+	./$(BUILD)/session-api serve $(RUN_ARGS)
+
+deps:
+	@./scripts/install-deps.sh
+
+test-deps:
+	@./scripts/install-deps.sh --test
+	@test -d node_modules || npm ci --no-audit --no-fund
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+unit: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+e2e: build
+	SESSION_API_BIN=$(abspath $(BUILD))/session-api node --test --test-concurrency=1 tests/e2e/
+
+test: test-deps
+	$(MAKE) unit e2e
+
+asan:
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DSAPI_SANITIZE=ON -DSAPI_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS)
+	SESSION_API_BIN=$(abspath $(ASAN_BUILD))/session-api \
+	  node --test --test-concurrency=1 tests/e2e/
+
+fuzz-smoke:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DSAPI_FUZZ=ON \
+	  -DSAPI_TESTS=OFF -DSAPI_BENCH=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	./scripts/fuzz.sh $(FUZZ_BUILD) 30
+
+bench-http: build
+	./bench/http/run.sh
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

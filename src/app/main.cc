@@ -1,0 +1,16 @@
+#include <iostream>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App root{"session-api: matchmaking, game sessions and rewards for multiplayer games"};
+  root.require_subcommand(1);
+  int exit_code = 0;
+  sapi::app::add_version_command(root, exit_code);
+  try {
+    root.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return root.exit(e);
+  }
+  return exit_code;
+}
