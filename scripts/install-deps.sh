@@ -13,7 +13,7 @@ packages=(
   nodejs npm
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(prometheus nginx-light wrk postgresql)
+  packages+=(prometheus nginx-light wrk)
 fi
 
 missing=()
