@@ -48,7 +48,7 @@ asan:
 fuzz-smoke:
 	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DSAPI_FUZZ=ON \
 	  -DSAPI_TESTS=OFF -DSAPI_BENCH=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	./scripts/fuzz.sh $(FUZZ_BUILD) 30
 
 bench-http: build
