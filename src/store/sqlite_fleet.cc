@@ -1,0 +1,126 @@
+#include <sqlite3.h>
+
+#include "store/fleet_store.h"
+#include "store/sqlite_backend.h"
+
+namespace sapi::store {
+namespace {
+
+Status expect_done(Connection& c, Stmt& s, const char* what) {
+  int rc = s.step();
+  if (rc != SQLITE_DONE) return c.error(rc, what);
+  return {};
+}
+
+class SqliteFleetStore final : public FleetStore {
+ public:
+  explicit SqliteFleetStore(Backend backend) : b_(std::move(backend)) {}
+
+  void put_game_server(GameServerRecord server, WriteDone done) override {
+    b_.writer->submit(
+        "put_game_server",
+        [g = std::move(server)](Connection& c) -> Status {
+          auto stmt = c.prepare(
+              "INSERT OR REPLACE INTO game_servers (id, state, updated_at_ms) VALUES (?, ?, ?)");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          s.bind(1, g.id).bind_blob(2, g.state).bind(3, to_epoch_ms(g.updated_at));
+          return expect_done(c, s, "cannot store game server");
+        },
+        std::move(done));
+  }
+
+  void remove_game_server(std::string id, WriteDone done) override {
+    b_.writer->submit(
+        "remove_game_server",
+        [id = std::move(id)](Connection& c) -> Status {
+          auto stmt = c.prepare("DELETE FROM game_servers WHERE id = ?");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          s.bind(1, id);
+          return expect_done(c, s, "cannot remove game server");
+        },
+        std::move(done));
+  }
+
+  Result<std::vector<GameServerRecord>> list_game_servers() override {
+    return b_.reads->read<std::vector<GameServerRecord>>(
+        "list_game_servers", [](Connection& c) -> Result<std::vector<GameServerRecord>> {
+          auto stmt = c.prepare("SELECT id, state, updated_at_ms FROM game_servers ORDER BY id");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          std::vector<GameServerRecord> out;
+          int rc;
+          while ((rc = s.step()) == SQLITE_ROW) {
+            out.push_back({s.column_text(0), s.column_blob(1), from_epoch_ms(s.column_int64(2))});
+          }
+          if (rc != SQLITE_DONE) return c.error(rc, "cannot read game servers");
+          return out;
+        });
+  }
+
+  void put_game_session(GameSessionRecord session, WriteDone done) override {
+    b_.writer->submit(
+        "put_game_session",
+        [g = std::move(session)](Connection& c) -> Status {
+          auto stmt = c.prepare(
+              "INSERT OR REPLACE INTO game_sessions (id, game_server_id, status, finished, "
+              "state, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          s.bind(1, g.id).bind(2, g.game_server_id).bind(3, g.status);
+          s.bind(4, static_cast<int64_t>(g.finished ? 1 : 0)).bind_blob(5, g.state);
+          s.bind(6, to_epoch_ms(g.updated_at));
+          return expect_done(c, s, "cannot store game session");
+        },
+        std::move(done));
+  }
+
+  Result<std::vector<GameSessionRecord>> list_active_game_sessions() override {
+    return b_.reads->read<std::vector<GameSessionRecord>>(
+        "list_active_game_sessions", [](Connection& c) -> Result<std::vector<GameSessionRecord>> {
+          auto stmt = c.prepare(
+              "SELECT id, game_server_id, status, finished, state, updated_at_ms "
+              "FROM game_sessions WHERE finished = 0 ORDER BY id");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          std::vector<GameSessionRecord> out;
+          int rc;
+          while ((rc = s.step()) == SQLITE_ROW) {
+            out.push_back({s.column_text(0), s.column_text(1), s.column_text(2),
+                           s.column_int64(3) != 0, s.column_blob(4),
+                           from_epoch_ms(s.column_int64(5))});
+          }
+          if (rc != SQLITE_DONE) return c.error(rc, "cannot read game sessions");
+          return out;
+        });
+  }
+
+  Result<int64_t> purge_finished_game_sessions(Clock::TimePoint updated_before,
+                                               size_t max_rows) override {
+    int64_t before_ms = to_epoch_ms(updated_before);
+    return write_count_sync(
+        *b_.writer, "purge_finished_game_sessions",
+        [before_ms, max_rows](Connection& c) -> Result<int64_t> {
+          auto stmt = c.prepare(
+              "DELETE FROM game_sessions WHERE rowid IN (SELECT rowid FROM game_sessions "
+              "WHERE finished = 1 AND updated_at_ms < ? LIMIT ?)");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          s.bind(1, before_ms).bind(2, static_cast<int64_t>(max_rows));
+          SAPI_RETURN_IF_ERROR(expect_done(c, s, "cannot purge game sessions"));
+          return c.changes();
+        });
+  }
+
+ private:
+  Backend b_;
+};
+
+}  // namespace
+
+std::unique_ptr<FleetStore> make_sqlite_fleet_store(Backend backend) {
+  return std::make_unique<SqliteFleetStore>(std::move(backend));
+}
+
+}  // namespace sapi::store

@@ -1,0 +1,263 @@
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "store/session_store.h"
+#include "store/sqlite_backend.h"
+
+namespace sapi::store {
+namespace {
+
+std::vector<std::string> distinct(const std::vector<std::string>& ids) {
+  std::vector<std::string> out;
+  for (const auto& id : ids) {
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
+}
+
+std::string encode_rewards(const std::vector<std::string>& ids) {
+  boost::json::array array;
+  for (const auto& id : ids) array.emplace_back(id);
+  return boost::json::serialize(array);
+}
+
+std::vector<std::string> decode_rewards(const std::string& text) {
+  std::vector<std::string> ids;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  if (ec || !value.is_array()) return ids;
+  for (const auto& v : value.as_array()) {
+    if (v.is_string()) ids.emplace_back(v.as_string());
+  }
+  return ids;
+}
+
+bool same_set(std::vector<std::string> a, std::vector<std::string> b) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  return a == b;
+}
+
+// Cursors are the hex of "<ended_at_ms>:<session_id>" of the last row of a page: opaque to
+// clients, and checked when they come back.
+std::string encode_cursor(int64_t ended_at_ms, const std::string& session_id) {
+  std::string raw = fmt::format("{}:{}", ended_at_ms, session_id);
+  std::string hex;
+  hex.reserve(raw.size() * 2);
+  for (unsigned char c : raw) hex += fmt::format("{:02x}", c);
+  return hex;
+}
+
+bool decode_cursor(const std::string& cursor, int64_t* ended_at_ms, std::string* session_id) {
+  if (cursor.size() % 2 != 0 || cursor.size() > 2 * 200) return false;
+  std::string raw;
+  for (size_t i = 0; i < cursor.size(); i += 2) {
+    unsigned value = 0;
+    auto [p, ec] = std::from_chars(cursor.data() + i, cursor.data() + i + 2, value, 16);
+    if (ec != std::errc() || p != cursor.data() + i + 2) return false;
+    raw += static_cast<char>(value);
+  }
+  size_t colon = raw.find(':');
+  if (colon == std::string::npos || colon + 1 == raw.size()) return false;
+  auto [p, ec] = std::from_chars(raw.data(), raw.data() + colon, *ended_at_ms);
+  if (ec != std::errc() || p != raw.data() + colon) return false;
+  *session_id = raw.substr(colon + 1);
+  return true;
+}
+
+class SqliteSessionStore final : public SessionStore {
+ public:
+  explicit SqliteSessionStore(Backend backend) : b_(std::move(backend)) {}
+
+  void put_summary(SessionSummaryRecord summary, SummaryDone done) override {
+    summary.rewards = distinct(summary.rewards);
+    auto outcome = std::make_shared<SummaryOutcome>();
+    auto record = std::make_shared<SessionSummaryRecord>(std::move(summary));
+    b_.writer->submit(
+        "put_summary",
+        [this, record, outcome](Connection& c) { return apply_summary(c, *record, outcome.get()); },
+        [outcome, done = std::move(done)](Status status) {
+          if (status.ok()) {
+            done(*outcome);
+          } else {
+            done(std::move(status));
+          }
+        });
+  }
+
+  Result<std::vector<RewardRecord>> list_rewards(const std::string& player_id) override {
+    return b_.reads->read<std::vector<RewardRecord>>(
+        "list_rewards", [&](Connection& c) { return select_rewards(c, player_id); });
+  }
+
+  Result<SessionPage> list_sessions(const std::string& player_id, int64_t now_epoch,
+                                    const std::string& cursor, size_t limit) override {
+    if (limit == 0 || limit > 1000) return invalid_argument("limit must be between 1 and 1000");
+    int64_t after_ms = INT64_MAX;
+    std::string after_session;
+    if (!cursor.empty() && !decode_cursor(cursor, &after_ms, &after_session)) {
+      return invalid_argument("invalid cursor");
+    }
+    return b_.reads->read<SessionPage>("list_sessions", [&](Connection& c) {
+      return select_sessions(c, player_id, now_epoch, after_ms, after_session, limit);
+    });
+  }
+
+  Result<int64_t> sweep_expired_sessions(int64_t now_epoch, size_t max_rows) override {
+    std::string sql =
+        fmt::format("DELETE FROM {0} WHERE rowid IN (SELECT rowid FROM {0} WHERE ttl <= ? LIMIT ?)",
+                    b_.sessions_table);
+    return write_count_sync(*b_.writer, "sweep_expired_sessions",
+                            [sql, now_epoch, max_rows](Connection& c) {
+                              auto stmt = c.prepare(sql);
+                              if (!stmt.ok()) return Result<int64_t>(stmt.status());
+                              Stmt s(*stmt);
+                              s.bind(1, now_epoch).bind(2, static_cast<int64_t>(max_rows));
+                              int rc = s.step();
+                              if (rc != SQLITE_DONE)
+                                return Result<int64_t>(c.error(rc, "cannot sweep sessions"));
+                              return Result<int64_t>(c.changes());
+                            });
+  }
+
+ private:
+  // Looks for an earlier recording of the same session. Sets *found and, when it matches
+  // the new one, *outcome; a different one is kAlreadyExists.
+  Status check_replay(Connection& c, const SessionSummaryRecord& r, bool* found,
+                      SummaryOutcome* outcome) {
+    auto stmt = c.prepare(fmt::format(
+        "SELECT end_time_ms, rewards, ttl FROM {} WHERE player_id = ? AND session_id = ?",
+        b_.sessions_table));
+    if (!stmt.ok()) return stmt.status();
+    Stmt s(*stmt);
+    s.bind(1, r.player_id).bind(2, r.session_id);
+    int rc = s.step();
+    if (rc == SQLITE_DONE) {
+      *found = false;
+      return {};
+    }
+    if (rc != SQLITE_ROW) return c.error(rc, "cannot read session summary");
+    *found = true;
+    std::optional<int64_t> stored_end;
+    if (!s.is_null(0)) stored_end = s.column_int64(0);
+    std::optional<int64_t> new_end;
+    if (r.end_time) new_end = to_epoch_ms(*r.end_time);
+    auto stored_rewards = decode_rewards(s.column_text(1));
+    if (stored_end != new_end || !same_set(stored_rewards, r.rewards)) {
+      return Status(Code::kAlreadyExists,
+                    "a different summary was already recorded for this playerId and sessionId");
+    }
+    *outcome = {static_cast<int64_t>(stored_rewards.size()), s.column_int64(2), true};
+    return {};
+  }
+
+  Status apply_summary(Connection& c, const SessionSummaryRecord& r, SummaryOutcome* outcome) {
+    bool found = false;
+    SAPI_RETURN_IF_ERROR(check_replay(c, r, &found, outcome));
+    if (found) return {};
+    auto insert = c.prepare(fmt::format(
+        "INSERT INTO {} (player_id, session_id, end_time_ms, ended_at_ms, rewards, ttl, "
+        "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        b_.sessions_table));
+    if (!insert.ok()) return insert.status();
+    int64_t created_ms = to_epoch_ms(r.created_at);
+    {
+      Stmt s(*insert);
+      s.bind(1, r.player_id).bind(2, r.session_id);
+      if (r.end_time) {
+        s.bind(3, to_epoch_ms(*r.end_time));
+      } else {
+        s.bind_null(3);
+      }
+      s.bind(4, to_epoch_ms(r.ended_at)).bind(5, encode_rewards(r.rewards)).bind(6, r.ttl);
+      s.bind(7, created_ms);
+      int rc = s.step();
+      if (rc != SQLITE_DONE) return c.error(rc, "cannot store session summary");
+    }
+    auto grant = c.prepare(
+        fmt::format("INSERT INTO {} (player_id, reward_id, granted, granted_at_ms, session_id, "
+                    "last_granted_at_ms, last_session_id) VALUES (?1, ?2, 1, ?3, ?4, ?3, ?4) "
+                    "ON CONFLICT (player_id, reward_id) DO UPDATE SET "
+                    "last_granted_at_ms = excluded.last_granted_at_ms, "
+                    "last_session_id = excluded.last_session_id",
+                    b_.rewards_table));
+    if (!grant.ok()) return grant.status();
+    for (const auto& reward : r.rewards) {
+      Stmt s(*grant);
+      s.bind(1, r.player_id).bind(2, reward).bind(3, created_ms).bind(4, r.session_id);
+      int rc = s.step();
+      if (rc != SQLITE_DONE) return c.error(rc, "cannot store reward");
+    }
+    *outcome = {static_cast<int64_t>(r.rewards.size()), r.ttl, false};
+    return {};
+  }
+
+  Result<std::vector<RewardRecord>> select_rewards(Connection& c, const std::string& player) {
+    auto stmt = c.prepare(fmt::format(
+        "SELECT reward_id, granted_at_ms, session_id, last_granted_at_ms, last_session_id "
+        "FROM {} WHERE player_id = ? ORDER BY reward_id",
+        b_.rewards_table));
+    if (!stmt.ok()) return stmt.status();
+    Stmt s(*stmt);
+    s.bind(1, player);
+    std::vector<RewardRecord> rewards;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      rewards.push_back({s.column_text(0), from_epoch_ms(s.column_int64(1)), s.column_text(2),
+                         from_epoch_ms(s.column_int64(3)), s.column_text(4)});
+    }
+    if (rc != SQLITE_DONE) return c.error(rc, "cannot read rewards");
+    return rewards;
+  }
+
+  Result<SessionPage> select_sessions(Connection& c, const std::string& player, int64_t now,
+                                      int64_t after_ms, const std::string& after_session,
+                                      size_t limit) {
+    auto stmt = c.prepare(fmt::format(
+        "SELECT session_id, end_time_ms, ended_at_ms, rewards, ttl, created_at_ms FROM {} "
+        "WHERE player_id = ?1 AND ttl > ?2 "
+        "AND (ended_at_ms < ?3 OR (ended_at_ms = ?3 AND session_id < ?4)) "
+        "ORDER BY ended_at_ms DESC, session_id DESC LIMIT ?5",
+        b_.sessions_table));
+    if (!stmt.ok()) return stmt.status();
+    Stmt s(*stmt);
+    // The first page starts after INT64_MAX ms, later than any real time.
+    s.bind(1, player).bind(2, now).bind(3, after_ms).bind(4, after_session);
+    s.bind(5, static_cast<int64_t>(limit + 1));
+    SessionPage page;
+    int rc;
+    std::vector<int64_t> ended;
+    while ((rc = s.step()) == SQLITE_ROW) {
+      SessionSummaryRecord r;
+      r.player_id = player;
+      r.session_id = s.column_text(0);
+      if (!s.is_null(1)) r.end_time = from_epoch_ms(s.column_int64(1));
+      r.ended_at = from_epoch_ms(s.column_int64(2));
+      r.rewards = decode_rewards(s.column_text(3));
+      r.ttl = s.column_int64(4);
+      r.created_at = from_epoch_ms(s.column_int64(5));
+      ended.push_back(s.column_int64(2));
+      page.sessions.push_back(std::move(r));
+    }
+    if (rc != SQLITE_DONE) return c.error(rc, "cannot read sessions");
+    if (page.sessions.size() > limit) {
+      page.sessions.pop_back();
+      page.next_cursor = encode_cursor(ended[limit - 1], page.sessions.back().session_id);
+    }
+    return page;
+  }
+
+  Backend b_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionStore> make_sqlite_session_store(Backend backend) {
+  return std::make_unique<SqliteSessionStore>(std::move(backend));
+}
+
+}  // namespace sapi::store

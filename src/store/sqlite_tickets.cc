@@ -1,0 +1,106 @@
+#include <sqlite3.h>
+
+#include "store/sqlite_backend.h"
+#include "store/ticket_store.h"
+
+namespace sapi::store {
+namespace {
+
+constexpr const char* kTicketColumns =
+    "id, configuration, owner_player_id, status, finished, start_time_ms, state, "
+    "updated_at_ms";
+
+TicketRecord ticket_from_row(const Stmt& s) {
+  return {s.column_text(0),       s.column_text(1),
+          s.column_text(2),       s.column_text(3),
+          s.column_int64(4) != 0, from_epoch_ms(s.column_int64(5)),
+          s.column_blob(6),       from_epoch_ms(s.column_int64(7))};
+}
+
+Result<std::vector<TicketRecord>> collect(Connection& c, Stmt& s) {
+  std::vector<TicketRecord> tickets;
+  int rc;
+  while ((rc = s.step()) == SQLITE_ROW) tickets.push_back(ticket_from_row(s));
+  if (rc != SQLITE_DONE) return c.error(rc, "cannot read tickets");
+  return tickets;
+}
+
+class SqliteTicketStore final : public TicketStore {
+ public:
+  explicit SqliteTicketStore(Backend backend) : b_(std::move(backend)) {}
+
+  void put_ticket(TicketRecord ticket, WriteDone done) override {
+    b_.writer->submit(
+        "put_ticket",
+        [t = std::move(ticket)](Connection& c) -> Status {
+          auto stmt = c.prepare(
+              "INSERT OR REPLACE INTO matchmaking_tickets (id, configuration, owner_player_id, "
+              "status, finished, start_time_ms, state, updated_at_ms) "
+              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          s.bind(1, t.id).bind(2, t.configuration).bind(3, t.owner_player_id).bind(4, t.status);
+          s.bind(5, static_cast<int64_t>(t.finished ? 1 : 0)).bind(6, to_epoch_ms(t.start_time));
+          s.bind_blob(7, t.state).bind(8, to_epoch_ms(t.updated_at));
+          int rc = s.step();
+          if (rc != SQLITE_DONE) return c.error(rc, "cannot store ticket");
+          return {};
+        },
+        std::move(done));
+  }
+
+  Result<TicketRecord> get_ticket(const std::string& id) override {
+    return b_.reads->read<TicketRecord>("get_ticket", [&](Connection& c) -> Result<TicketRecord> {
+      auto stmt = c.prepare(std::string("SELECT ") + kTicketColumns +
+                            " FROM matchmaking_tickets WHERE id = ?");
+      if (!stmt.ok()) return stmt.status();
+      Stmt s(*stmt);
+      s.bind(1, id);
+      int rc = s.step();
+      if (rc == SQLITE_DONE) return not_found("no ticket with this id");
+      if (rc != SQLITE_ROW) return c.error(rc, "cannot read ticket");
+      return ticket_from_row(s);
+    });
+  }
+
+  Result<std::vector<TicketRecord>> list_unfinished_tickets() override {
+    return b_.reads->read<std::vector<TicketRecord>>(
+        "list_unfinished_tickets", [&](Connection& c) -> Result<std::vector<TicketRecord>> {
+          auto stmt = c.prepare(std::string("SELECT ") + kTicketColumns +
+                                " FROM matchmaking_tickets WHERE finished = 0 "
+                                "ORDER BY start_time_ms, id");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          return collect(c, s);
+        });
+  }
+
+  Result<int64_t> purge_finished_tickets(Clock::TimePoint updated_before,
+                                         size_t max_rows) override {
+    int64_t before_ms = to_epoch_ms(updated_before);
+    return write_count_sync(
+        *b_.writer, "purge_finished_tickets",
+        [before_ms, max_rows](Connection& c) -> Result<int64_t> {
+          auto stmt = c.prepare(
+              "DELETE FROM matchmaking_tickets WHERE rowid IN (SELECT rowid FROM "
+              "matchmaking_tickets WHERE finished = 1 AND updated_at_ms < ? LIMIT ?)");
+          if (!stmt.ok()) return stmt.status();
+          Stmt s(*stmt);
+          s.bind(1, before_ms).bind(2, static_cast<int64_t>(max_rows));
+          int rc = s.step();
+          if (rc != SQLITE_DONE) return c.error(rc, "cannot purge tickets");
+          return c.changes();
+        });
+  }
+
+ private:
+  Backend b_;
+};
+
+}  // namespace
+
+std::unique_ptr<TicketStore> make_sqlite_ticket_store(Backend backend) {
+  return std::make_unique<SqliteTicketStore>(std::move(backend));
+}
+
+}  // namespace sapi::store

@@ -1,0 +1,132 @@
+#include "store/writer.h"
+
+#include <exception>
+#include <future>
+#include <utility>
+#include <vector>
+
+namespace sapi::store {
+namespace {
+
+Status apply_guarded(const Writer::Apply& apply, Connection& conn) {
+  try {
+    return apply(conn);
+  } catch (const std::exception& e) {
+    return internal_error(std::string("store write failed: ") + e.what());
+  }
+}
+
+}  // namespace
+
+Writer::Writer(std::unique_ptr<Connection> conn, size_t max_batch, size_t max_queued,
+               std::shared_ptr<StoreObserver> observer)
+    : conn_(std::move(conn)),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      max_queued_(max_queued),
+      observer_(std::move(observer)),
+      thread_([this] { loop(); }) {}
+
+Writer::~Writer() { close(); }
+
+void Writer::submit(std::string_view operation, Apply apply, WriteDone done) {
+  Pending write{operation, std::move(apply), std::move(done), std::chrono::steady_clock::now()};
+  Status refused;
+  {
+    std::lock_guard lock(mu_);
+    if (closing_) {
+      refused = unavailable("store is closed");
+    } else if (queue_.size() >= max_queued_) {
+      refused = unavailable("store write queue is full");
+    } else {
+      queue_.push_back(std::move(write));
+      cv_.notify_one();
+      return;
+    }
+  }
+  finish(write, refused);
+}
+
+Status Writer::submit_sync(std::string_view operation, Apply apply) {
+  std::promise<Status> promise;
+  auto future = promise.get_future();
+  submit(operation, std::move(apply), [&promise](Status s) { promise.set_value(std::move(s)); });
+  return future.get();
+}
+
+void Writer::close() {
+  {
+    std::lock_guard lock(mu_);
+    closing_ = true;
+    cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+  if (conn_) {
+    // Fold the WAL back into the main file so that the next start-up replays nothing.
+    (void)conn_->exec("PRAGMA wal_checkpoint(TRUNCATE);");
+    conn_.reset();
+  }
+}
+
+bool Writer::accepting() const {
+  std::lock_guard lock(mu_);
+  return !closing_;
+}
+
+void Writer::loop() {
+  std::deque<Pending> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // closing and drained
+      size_t n = std::min(queue_.size(), max_batch_);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void Writer::run_batch(std::deque<Pending>& batch) {
+  auto started = std::chrono::steady_clock::now();
+  std::vector<Status> results(batch.size());
+  Status batch_error = conn_->run("BEGIN IMMEDIATE");
+  size_t applied = 0;
+  for (; batch_error.ok() && applied < batch.size(); ++applied) {
+    batch_error = conn_->run("SAVEPOINT w");
+    if (!batch_error.ok()) break;
+    results[applied] = apply_guarded(batch[applied].apply, *conn_);
+    if (!results[applied].ok()) batch_error = conn_->run("ROLLBACK TO w");
+    if (batch_error.ok()) batch_error = conn_->run("RELEASE w");
+    // An I/O error or a full disk can make SQLite roll back the whole transaction.
+    if (batch_error.ok() && conn_->autocommit()) {
+      batch_error = unavailable("store transaction was rolled back by the database");
+    }
+  }
+  if (batch_error.ok()) batch_error = conn_->run("COMMIT");
+  if (!batch_error.ok()) {
+    if (!conn_->autocommit()) (void)conn_->run("ROLLBACK");
+    batch_error = Status(
+        batch_error.code() == Code::kFailedPrecondition ? Code::kUnavailable : batch_error.code(),
+        "store commit failed, nothing of this batch was saved: " + batch_error.message());
+  }
+  auto latency = std::chrono::steady_clock::now() - started;
+  if (observer_) observer_->on_batch(batch.size(), latency, batch_error.ok());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    bool own_error = i < applied && !results[i].ok();
+    finish(batch[i], own_error || batch_error.ok() ? results[i] : batch_error);
+  }
+}
+
+void Writer::finish(Pending& write, const Status& status) {
+  if (observer_) {
+    observer_->on_operation(write.operation, std::chrono::steady_clock::now() - write.submitted,
+                            status.ok());
+  }
+  if (write.done) write.done(status);
+}
+
+}  // namespace sapi::store

@@ -1,0 +1,71 @@
+#pragma once
+
+// The single writer of a database: group commit, private to store/.
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <thread>
+
+#include "base/status.h"
+#include "store/observer.h"
+#include "store/sqlite_db.h"
+#include "store/write_done.h"
+
+namespace sapi::store {
+
+// Owns the write connection and a thread that takes writes from a queue. Each pass runs
+// every waiting write (up to max_batch) in one transaction, each write inside its own
+// savepoint so that a write that fails (a constraint, say) is undone alone, then commits
+// once and only then acknowledges each write. A failed COMMIT fails every write of the
+// batch.
+class Writer {
+ public:
+  // Runs inside the transaction on the writer thread; an error undoes this write only.
+  using Apply = std::function<Status(Connection&)>;
+
+  Writer(std::unique_ptr<Connection> conn, size_t max_batch, size_t max_queued,
+         std::shared_ptr<StoreObserver> observer);
+  ~Writer();
+
+  // Queues a write. `operation` must be a string literal (it names the metric). Fails at
+  // once through `done` with kUnavailable when closed or when the queue is full.
+  void submit(std::string_view operation, Apply apply, WriteDone done);
+
+  // submit() and wait for the outcome. Must not be called from the writer thread.
+  Status submit_sync(std::string_view operation, Apply apply);
+
+  // Refuses new writes, drains the queue and joins the thread. Idempotent.
+  void close();
+
+  bool accepting() const;
+
+ private:
+  struct Pending {
+    std::string_view operation;
+    Apply apply;
+    WriteDone done;
+    std::chrono::steady_clock::time_point submitted;
+  };
+
+  void loop();
+  void run_batch(std::deque<Pending>& batch);
+  void finish(Pending& write, const Status& status);
+
+  std::unique_ptr<Connection> conn_;
+  const size_t max_batch_;
+  const size_t max_queued_;
+  std::shared_ptr<StoreObserver> observer_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Pending> queue_;
+  bool closing_ = false;
+  std::thread thread_;
+};
+
+}  // namespace sapi::store
