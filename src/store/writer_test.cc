@@ -1,0 +1,235 @@
+#include "store/writer.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <future>
+#include <latch>
+#include <thread>
+
+#include "store/store.h"
+#include "store/store_test_util.h"
+
+namespace sapi::store {
+namespace {
+
+using testing::open_or_die;
+using testing::options_in;
+using testing::RecordingObserver;
+using testing::TempDir;
+
+Status insert(Connection& c, const std::string& sql, int64_t id) {
+  auto stmt = c.prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Stmt s(*stmt);
+  s.bind(1, id);
+  int rc = s.step();
+  return rc == SQLITE_DONE ? Status() : c.error(rc, "insert failed");
+}
+
+int64_t count_rows(const std::string& path, const std::string& table) {
+  auto conn = Connection::open(path, 1000);
+  auto stmt = (*conn)->prepare("SELECT COUNT(*) FROM " + table);
+  Stmt s(*stmt);
+  s.step();
+  return s.column_int64(0);
+}
+
+// A writer over a scratch table, and a way to hold it busy so that writes pile up into the
+// next batch.
+class WriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.path() + "/w.db";
+    auto conn = Connection::open(path_, 1000);
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)
+                    ->exec("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                           "CREATE TABLE t (id INTEGER PRIMARY KEY);"
+                           "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER "
+                           "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);")
+                    .ok());
+    writer_ = std::make_unique<Writer>(std::move(*conn), 100, 1000, observer_);
+  }
+
+  // Occupies the writer until the returned promise is set.
+  std::promise<void> hold_writer() {
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    std::promise<void> entered;
+    auto is_in = entered.get_future();
+    writer_->submit(
+        "hold",
+        [released, &entered](Connection&) {
+          entered.set_value();
+          released.wait();
+          return Status();
+        },
+        nullptr);
+    is_in.wait();
+    return release;
+  }
+
+  std::future<Status> submit(Writer::Apply apply) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    auto future = promise->get_future();
+    writer_->submit("test", std::move(apply), [promise](Status s) { promise->set_value(s); });
+    return future;
+  }
+
+  TempDir dir_;
+  std::string path_;
+  std::shared_ptr<RecordingObserver> observer_ = std::make_shared<RecordingObserver>();
+  std::unique_ptr<Writer> writer_;
+};
+
+TEST_F(WriterTest, WritesWaitingTogetherCommitInOneBatch) {
+  auto release = hold_writer();
+  std::vector<std::future<Status>> results;
+  for (int i = 1; i <= 10; ++i) {
+    results.push_back(
+        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
+  }
+  release.set_value();
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  auto batches = observer_->batches();
+  ASSERT_EQ(batches.size(), 2u);
+  EXPECT_EQ(batches[1].writes, 10u);
+  EXPECT_EQ(count_rows(path_, "t"), 10);
+}
+
+TEST_F(WriterTest, AWriteThatViolatesAConstraintFailsAlone) {
+  auto release = hold_writer();
+  auto a = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
+  auto dup = submit([](Connection& c) {
+    SAPI_RETURN_IF_ERROR(insert(c, "INSERT INTO t VALUES (?)", 2));
+    return insert(c, "INSERT INTO t VALUES (?)", 1);  // 2 must be undone with it
+  });
+  auto b = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 3); });
+  release.set_value();
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_EQ(dup.get().code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_EQ(count_rows(path_, "t"), 2);  // 1 and 3
+  EXPECT_EQ(observer_->batches().size(), 2u);
+}
+
+TEST_F(WriterTest, AFailedCommitFailsEveryWriteOfTheBatch) {
+  auto release = hold_writer();
+  auto a = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
+  // A deferred foreign key is checked at COMMIT only, so this write makes COMMIT fail.
+  auto orphan =
+      submit([](Connection& c) { return insert(c, "INSERT INTO child VALUES (1, ?)", 42); });
+  auto b = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 2); });
+  release.set_value();
+  for (auto* f : {&a, &orphan, &b}) {
+    Status s = f->get();
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("store commit failed"), std::string::npos) << s.to_string();
+  }
+  EXPECT_EQ(count_rows(path_, "t"), 0);
+  EXPECT_FALSE(observer_->batches().back().ok);
+  // The writer goes on with the next batch.
+  EXPECT_TRUE(
+      submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 5); }).get().ok());
+}
+
+TEST_F(WriterTest, CloseCommitsEverythingQueuedThenRefuses) {
+  auto release = hold_writer();
+  std::vector<std::future<Status>> results;
+  for (int i = 1; i <= 50; ++i) {
+    results.push_back(
+        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
+  }
+  std::thread closer([&] { writer_->close(); });
+  while (writer_->accepting()) std::this_thread::yield();
+  auto refused = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 99); });
+  EXPECT_EQ(refused.get().code(), Code::kUnavailable);
+  release.set_value();
+  closer.join();
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  EXPECT_EQ(count_rows(path_, "t"), 50);
+}
+
+SessionSummaryRecord distinct_summary(int writer, int i) {
+  SessionSummaryRecord r;
+  r.player_id = "player-" + std::to_string(writer) + "-" + std::to_string(i);
+  r.session_id = "session-" + std::to_string(i);
+  r.ended_at = r.created_at = Clock::system().now();
+  r.rewards = {"first_objective_complete", "session_complete"};
+  r.ttl = epoch_seconds(r.ended_at) + 72 * 3600;
+  return r;
+}
+
+// Many writers submitting at once; returns how many writes were acknowledged.
+int write_concurrently(Store& store, int writers, int each) {
+  std::atomic<int> acked{0};
+  std::vector<std::thread> threads;
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      std::vector<std::future<void>> pending;
+      for (int i = 0; i < each; ++i) {
+        auto p = std::make_shared<std::promise<void>>();
+        pending.push_back(p->get_future());
+        store.sessions().put_summary(distinct_summary(w, i), [&, p](Result<SummaryOutcome> r) {
+          if (r.ok()) acked++;
+          p->set_value();
+        });
+      }
+      for (auto& f : pending) f.wait();
+    });
+  }
+  for (auto& t : threads) t.join();
+  return acked.load();
+}
+
+TEST(GroupCommit, ConcurrentWritersShareTransactions) {
+  TempDir dir;
+  auto observer = std::make_shared<RecordingObserver>();
+  auto store = open_or_die(options_in(dir), observer);
+  EXPECT_EQ(write_concurrently(*store, 8, 200), 1600);
+  EXPECT_GT(observer->max_batch(), 1u);
+  EXPECT_LT(observer->batches().size(), 1600u);
+  EXPECT_EQ(observer->count_operations("put_summary"), 1600u);
+}
+
+TEST(GroupCommit, CanBeTurnedOffForOneTransactionPerWrite) {
+  TempDir dir;
+  auto observer = std::make_shared<RecordingObserver>();
+  auto options = options_in(dir);
+  options.group_commit = false;
+  auto store = open_or_die(options, observer);
+  EXPECT_EQ(write_concurrently(*store, 4, 25), 100);
+  EXPECT_EQ(observer->max_batch(), 1u);
+  EXPECT_EQ(observer->batches().size(), 100u);
+}
+
+TEST(GroupCommit, ReadersRunBesideTheWriterAndSeeEveryAcknowledgedWrite) {
+  TempDir dir;
+  auto store = open_or_die(options_in(dir));
+  std::atomic<bool> done{false};
+  std::atomic<int> reads{0};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 3; ++r) {
+    readers.emplace_back([&] {
+      while (!done) {
+        auto rewards = store->sessions().list_rewards("player-0-0");
+        if (!rewards.ok()) failures++;
+        reads++;
+      }
+    });
+  }
+  EXPECT_EQ(write_concurrently(*store, 4, 300), 1200);
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+  for (int w = 0; w < 4; ++w) {
+    EXPECT_EQ(store->sessions().list_rewards("player-" + std::to_string(w) + "-299")->size(), 2u);
+  }
+}
+
+}  // namespace
+}  // namespace sapi::store
