@@ -67,7 +67,7 @@ struct Response {
   int status = 200;
   std::vector<Header> headers;
   std::string body;
-  std::string content_type = "application/json";
+  std::string content_type;  // empty means "application/json"
 
   // A JSON response with the given status and an already serialised body.
   static Response json(int status, std::string body);
