@@ -578,17 +578,28 @@ Status ServerImpl::start() {
   auto shortest = std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout});
   auto interval =
       std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
+  // SO_REUSEPORT would let a second process of the same user share the port silently; a plain
+  // bind first fails when the port is taken (and picks the port when 0 was asked).
   tcp::endpoint where = *ep;
+  {
+    asio::io_context probe_io;
+    tcp::acceptor probe(probe_io);
+    error_code ec;
+    probe.open(where.protocol(), ec);
+    if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);  // past TIME_WAIT
+    if (!ec) probe.bind(where, ec);
+    if (ec) {
+      return unavailable("cannot listen on " + where.address().to_string() + ":" +
+                         std::to_string(where.port()) + ": " + ec.message());
+    }
+    where = probe.local_endpoint(ec);
+    if (ec) return internal_error("cannot read the bound address: " + ec.message());
+  }
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < threads; ++i) {
     auto worker = std::make_unique<Worker>(shared_);
     worker->sweep_interval = interval;
     SAPI_RETURN_IF_ERROR(worker->listen(where));
-    if (i == 0) {
-      error_code ec;
-      where = worker->acceptor.local_endpoint(ec);
-      if (ec) return internal_error("cannot read the bound address: " + ec.message());
-    }
     workers.push_back(std::move(worker));
   }
   port_ = where.port();

@@ -69,10 +69,12 @@ class Client {
       if (end != std::string::npos) {
         ClientResponse r = parse_head(buffer_.substr(0, end));
         size_t length = 0;
-        if (r.has_header("content-length")) length = std::stoul(r.header("content-length"));
+        if (r.has_header("content-length") && !head_only_) {
+          length = std::stoul(r.header("content-length"));
+        }
         if (buffer_.size() >= end + 4 + length) {
-          if (!head_only_) r.body = buffer_.substr(end + 4, length);
-          buffer_.erase(0, end + 4 + (head_only_ ? 0 : length));
+          r.body = buffer_.substr(end + 4, length);
+          buffer_.erase(0, end + 4 + length);
           if (r.status == 100) continue;
           return r;
         }
