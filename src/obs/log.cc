@@ -1,0 +1,272 @@
+#include "obs/log.h"
+
+#include <fmt/format.h>
+#include <spdlog/async.h>
+#include <spdlog/async_logger.h>
+#include <spdlog/sinks/daily_file_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <cassert>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+namespace sapi::obs {
+namespace {
+
+void append_escaped(fmt::memory_buffer& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  size_t run = 0;  // start of the current run of characters that need no escape
+  for (size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, s.data() + i);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out.append(std::string_view("\\\""));
+        break;
+      case '\\':
+        out.append(std::string_view("\\\\"));
+        break;
+      case '\n':
+        out.append(std::string_view("\\n"));
+        break;
+      case '\r':
+        out.append(std::string_view("\\r"));
+        break;
+      case '\t':
+        out.append(std::string_view("\\t"));
+        break;
+      default: {
+        char u[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+        out.append(u, u + sizeof u);
+      }
+    }
+  }
+  out.append(s.data() + run, s.data() + s.size());
+  out.push_back('"');
+}
+
+// "2026-04-08T12:00:00.123Z". The date part changes once a second, so each thread keeps it.
+void append_timestamp(fmt::memory_buffer& out) {
+  using namespace std::chrono;
+  auto now = system_clock::now();
+  auto secs = time_point_cast<seconds>(now);
+  auto millis = duration_cast<milliseconds>(now - secs).count();
+  thread_local int64_t cached_second = -1;
+  thread_local char cached[20];
+  int64_t s = secs.time_since_epoch().count();
+  if (s != cached_second) {
+    std::time_t t = static_cast<std::time_t>(s);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second = s;
+  }
+  out.append(std::string_view(cached, 19));
+  fmt::format_to(std::back_inserter(out), ".{:03d}Z", millis);
+}
+
+void append_value(fmt::memory_buffer& out, const Field& f) {
+  auto it = std::back_inserter(out);
+  switch (f.kind()) {
+    case Field::Kind::kString:
+      append_escaped(out, f.string_value());
+      break;
+    case Field::Kind::kInt:
+      fmt::format_to(it, "{}", f.int_value());
+      break;
+    case Field::Kind::kUint:
+      fmt::format_to(it, "{}", f.uint_value());
+      break;
+    case Field::Kind::kBool:
+      out.append(std::string_view(f.bool_value() ? "true" : "false"));
+      break;
+    case Field::Kind::kDouble:
+      if (std::isfinite(f.double_value())) {
+        fmt::format_to(it, "{}", f.double_value());
+      } else {
+        out.append(std::string_view("null"));
+      }
+      break;
+  }
+}
+
+void format_into(fmt::memory_buffer& out, Level level, std::string_view message, Fields fields) {
+  out.append(std::string_view("{\"timestamp\":\""));
+  append_timestamp(out);
+  out.append(std::string_view("\",\"level\":\""));
+  out.append(level_name(level));
+  out.append(std::string_view("\",\"message\":"));
+  append_escaped(out, message);
+  for (const Field& f : fields) {
+    out.push_back(',');
+    append_escaped(out, f.key());
+    out.push_back(':');
+    append_value(out, f);
+  }
+  out.push_back('}');
+}
+
+spdlog::level::level_enum to_spdlog(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return spdlog::level::debug;
+    case Level::kInfo:
+      return spdlog::level::info;
+    case Level::kWarn:
+      return spdlog::level::warn;
+    case Level::kError:
+      return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+// Formats the JSON itself (spdlog's pattern is just the message) and lets spdlog do the
+// writing, the rotation and, when async, the queue and the background thread.
+class SpdLogger final : public Logger {
+ public:
+  SpdLogger(Level level, std::shared_ptr<spdlog::logger> impl,
+            std::shared_ptr<spdlog::details::thread_pool> pool)
+      : Logger(level), pool_(std::move(pool)), impl_(std::move(impl)) {
+    impl_->set_pattern("%v");
+    impl_->set_level(spdlog::level::trace);
+    impl_->flush_on(spdlog::level::trace);
+  }
+  ~SpdLogger() override {
+    flush();
+    impl_.reset();  // the async logger needs the pool until it is gone
+  }
+
+  void flush() override {
+    try {
+      impl_->flush();
+      if (pool_) {
+        // An async flush only queues a flush request; wait until the queue is empty so that a
+        // flush before exit really lands.
+        for (int i = 0; i < 2000 && pool_->queue_size() > 0; ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+      }
+    } catch (const std::exception&) {
+    }
+  }
+
+ private:
+  void write(Level level, std::string_view message, Fields fields) override {
+    fmt::memory_buffer line;
+    format_into(line, level, message, fields);
+    try {
+      impl_->log(to_spdlog(level), std::string_view(line.data(), line.size()));
+    } catch (const std::exception&) {
+      // A log line that cannot be written must not take a request down.
+    }
+  }
+
+  std::shared_ptr<spdlog::details::thread_pool> pool_;
+  std::shared_ptr<spdlog::logger> impl_;
+};
+
+std::atomic<Logger*> g_logger{nullptr};
+std::unique_ptr<Logger> g_owned;
+std::once_flag g_default_once;
+
+}  // namespace
+
+std::optional<Level> parse_level(std::string_view name) {
+  if (name == "DEBUG") return Level::kDebug;
+  if (name == "INFO") return Level::kInfo;
+  if (name == "WARN") return Level::kWarn;
+  if (name == "ERROR") return Level::kError;
+  return std::nullopt;
+}
+
+std::string_view level_name(Level level) {
+  switch (level) {
+    case Level::kDebug:
+      return "DEBUG";
+    case Level::kInfo:
+      return "INFO";
+    case Level::kWarn:
+      return "WARN";
+    case Level::kError:
+      return "ERROR";
+  }
+  return "INFO";
+}
+
+std::string format_line(Level level, std::string_view message, Fields fields) {
+  fmt::memory_buffer out;
+  format_into(out, level, message, fields);
+  return fmt::to_string(out);
+}
+
+Result<std::unique_ptr<Logger>> open_logger(const LogOptions& options) {
+  try {
+    spdlog::sink_ptr sink;
+    if (options.file.empty()) {
+      sink = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    } else {
+      auto parent = std::filesystem::path(options.file).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent);
+      sink = std::make_shared<spdlog::sinks::daily_file_sink_mt>(
+          options.file, 0, 0, false, static_cast<uint16_t>(options.retention_days));
+    }
+    std::shared_ptr<spdlog::details::thread_pool> pool;
+    std::shared_ptr<spdlog::logger> impl;
+    if (options.async) {
+      pool = std::make_shared<spdlog::details::thread_pool>(options.queue_size, 1);
+      impl = std::make_shared<spdlog::async_logger>("session-api", sink, pool,
+                                                    spdlog::async_overflow_policy::block);
+    } else {
+      impl = std::make_shared<spdlog::logger>("session-api", sink);
+    }
+    return std::unique_ptr<Logger>(
+        std::make_unique<SpdLogger>(options.level, std::move(impl), std::move(pool)));
+  } catch (const std::exception& e) {
+    return unavailable(fmt::format("cannot open log {}: {}",
+                                   options.file.empty() ? "stdout" : options.file, e.what()));
+  }
+}
+
+std::unique_ptr<Logger> stream_logger(std::ostream& out, Level level) {
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out, true);
+  return std::make_unique<SpdLogger>(level, std::make_shared<spdlog::logger>("stream", sink),
+                                     nullptr);
+}
+
+Logger& logger() {
+  Logger* current = g_logger.load(std::memory_order_acquire);
+  if (current) return *current;
+  std::call_once(g_default_once, [] {
+    LogOptions options;
+    options.async = false;
+    auto opened = open_logger(options);
+    if (opened.ok()) {
+      g_owned = std::move(*opened);
+      g_logger.store(g_owned.get(), std::memory_order_release);
+    }
+  });
+  current = g_logger.load(std::memory_order_acquire);
+  assert(current && "the stdout logger cannot fail to open");
+  return *current;
+}
+
+std::unique_ptr<Logger> set_logger(std::unique_ptr<Logger> logger) {
+  obs::logger();  // settle the default first so that call_once never overwrites
+  std::unique_ptr<Logger> previous = std::move(g_owned);
+  g_owned = std::move(logger);
+  g_logger.store(g_owned.get(), std::memory_order_release);
+  if (previous) previous->flush();
+  return previous;
+}
+
+}  // namespace sapi::obs
