@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# HTTP throughput of session-api's GET /health/live against nginx serving the same tiny JSON body.
+#
+# Both servers run one worker pinned to one core (SERVER_CPU), wrk runs pinned to another
+# (LOAD_CPU); they are measured one after the other, alternating, for ROUNDS rounds, and the
+# median of each is printed with the ratio session-api/nginx. Loopback only; everything started
+# here is stopped on exit.
+#
+# Usage: bench/http/run.sh [--rounds N] [--duration SECONDS] [--connections N] [--layer]
+#   --layer also measures build-*/bench/http/http_bench_server (the HTTP server alone, without
+#   logging and metrics) when HTTP_BENCH_SERVER points at it.
+# Environment: SESSION_API_BIN (default build/session-api), SERVER_CPU (0), LOAD_CPU (1),
+#   HTTP_BENCH_SERVER (path to http_bench_server for --layer).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${SESSION_API_BIN:-$root/build/session-api}
+server_cpu=${SERVER_CPU:-0}
+load_cpu=${LOAD_CPU:-1}
+rounds=5
+duration=5
+connections=50
+layer=0
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --rounds) rounds=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --layer) layer=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+for tool in nginx wrk taskset curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx-light wrk curl util-linux)" >&2; exit 1; }
+done
+[[ -x $bin ]] || { echo "no session-api binary at $bin (make build)" >&2; exit 1; }
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() {
+  local p
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 20000))
+    if port_free "$p"; then echo "$p"; return; fi
+  done
+  echo "no free port" >&2
+  exit 1
+}
+wait_ready() {  # url pid
+  for _ in $(seq 100); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    kill -0 "$2" 2>/dev/null || { echo "server for $1 exited" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "server for $1 did not answer" >&2
+  return 1
+}
+
+nginx_port=$(pick_port)
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $work/nginx/body;
+  proxy_temp_path $work/nginx/proxy;
+  fastcgi_temp_path $work/nginx/fastcgi;
+  uwsgi_temp_path $work/nginx/uwsgi;
+  scgi_temp_path $work/nginx/scgi;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location = /health/live {
+      default_type application/json;
+      return 200 '{"status":"ok"}';
+    }
+  }
+}
+EOF
+taskset -c "$server_cpu" nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" &
+pids+=($!)
+wait_ready "http://127.0.0.1:$nginx_port/health/live" "${pids[-1]}"
+
+sapi_port=$(pick_port)
+mkdir -p "$work/data"
+SESSION_API_SERVER_THREADS=1 taskset -c "$server_cpu" "$bin" serve \
+  --listen "127.0.0.1:$sapi_port" --data-dir "$work/data" >"$work/session-api.log" 2>&1 &
+pids+=($!)
+wait_ready "http://127.0.0.1:$sapi_port/health/live" "${pids[-1]}"
+
+names=(nginx session-api)
+urls=("http://127.0.0.1:$nginx_port/health/live" "http://127.0.0.1:$sapi_port/health/live")
+if [[ $layer == 1 && -n ${HTTP_BENCH_SERVER:-} ]]; then
+  layer_port=$(pick_port)
+  taskset -c "$server_cpu" "$HTTP_BENCH_SERVER" "$layer_port" 1 &
+  pids+=($!)
+  wait_ready "http://127.0.0.1:$layer_port/health/live" "${pids[-1]}"
+  names+=(http-layer)
+  urls+=("http://127.0.0.1:$layer_port/health/live")
+fi
+
+to_ms() {  # wrk latency such as 478.00us, 1.20ms, 2.00s
+  awk -v v="$1" 'BEGIN {
+    n = v + 0
+    if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000
+    printf "%.3f", n }'
+}
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {
+  if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
+
+declare -A rps p50 p99
+run_wrk() {  # index
+  local out
+  out=$(timeout $((duration + 15)) taskset -c "$load_cpu" wrk -t1 -c"$connections" \
+    -d"${duration}s" --latency "${urls[$1]}")
+  local r l50 l99 errors
+  r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  l50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  l99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
+  [[ -n $errors ]] && echo "  ${names[$1]}: $errors" >&2
+  rps[$1]+="$r "
+  p50[$1]+="$(to_ms "$l50") "
+  p99[$1]+="$(to_ms "$l99") "
+  printf '  round %d %-12s %10.0f req/s  p50 %s  p99 %s\n' "$2" "${names[$1]}" "$r" "$l50" "$l99"
+}
+
+echo "warm-up"
+for i in "${!names[@]}"; do
+  timeout 20 taskset -c "$load_cpu" wrk -t1 -c"$connections" -d1s "${urls[$i]}" >/dev/null
+done
+echo "measuring: $rounds rounds x ${duration}s, $connections connections, server on cpu" \
+  "$server_cpu, wrk on cpu $load_cpu"
+for round in $(seq "$rounds"); do
+  # Alternate the order so that neither server always runs right after the other.
+  if (( round % 2 )); then order=("${!names[@]}"); else order=($(printf '%s\n' "${!names[@]}" | tac)); fi
+  for i in "${order[@]}"; do run_wrk "$i" "$round"; done
+done
+
+echo
+printf '%-12s %12s %10s %10s\n' server "req/s" "p50 ms" "p99 ms"
+declare -A med
+for i in "${!names[@]}"; do
+  med[$i]=$(median <<<"${rps[$i]}")
+  printf '%-12s %12.0f %10s %10s\n' "${names[$i]}" "${med[$i]}" "$(median <<<"${p50[$i]}")" \
+    "$(median <<<"${p99[$i]}")"
+done
+awk -v a="${med[1]}" -v b="${med[0]}" 'BEGIN { printf "ratio session-api/nginx: %.2f\n", a / b }'
+if [[ ${#names[@]} -gt 2 ]]; then
+  awk -v a="${med[2]}" -v b="${med[0]}" 'BEGIN { printf "ratio http-layer/nginx: %.2f\n", a / b }'
+fi
