@@ -9,7 +9,9 @@ std::vector<Migration> migrations_for(const StoreOptions& options) {
   const std::string& s = options.player_sessions_table;
   const std::string& r = options.player_rewards_table;
   std::vector<Migration> list;
-  // ended_at_ms is endTime or the time of the request: the order of the player's list.
+  // Clustered on the key: one B-tree per table plus the ttl index for the sweeper, so a
+  // write touches few pages. A player's sessions are found by the key prefix and sorted by
+  // ended_at_ms (endTime or the time of the request); there are few within a ttl.
   list.push_back({s, 1,
                   fmt::format(R"(
       CREATE TABLE "{0}" (
@@ -20,8 +22,7 @@ std::vector<Migration> migrations_for(const StoreOptions& options) {
         rewards TEXT NOT NULL,
         ttl INTEGER NOT NULL,
         created_at_ms INTEGER NOT NULL,
-        PRIMARY KEY (player_id, session_id));
-      CREATE INDEX "{0}_by_player_end" ON "{0}" (player_id, ended_at_ms DESC, session_id DESC);
+        PRIMARY KEY (player_id, session_id)) WITHOUT ROWID;
       CREATE INDEX "{0}_by_ttl" ON "{0}" (ttl);)",
                               s)});
   list.push_back({r, 1,

@@ -69,9 +69,43 @@ bool decode_cursor(const std::string& cursor, int64_t* ended_at_ms, std::string*
   return true;
 }
 
+// The statements, with the configured table names, built once.
+struct SessionSql {
+  explicit SessionSql(const Backend& b)
+      : find(fmt::format(
+            "SELECT end_time_ms, rewards, ttl FROM {} WHERE player_id = ? AND session_id = ?",
+            b.sessions_table)),
+        insert(fmt::format(
+            "INSERT INTO {} (player_id, session_id, end_time_ms, ended_at_ms, rewards, ttl, "
+            "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            b.sessions_table)),
+        grant(
+            fmt::format("INSERT INTO {} (player_id, reward_id, granted, granted_at_ms, session_id, "
+                        "last_granted_at_ms, last_session_id) VALUES (?1, ?2, 1, ?3, ?4, ?3, ?4) "
+                        "ON CONFLICT (player_id, reward_id) DO UPDATE SET "
+                        "last_granted_at_ms = excluded.last_granted_at_ms, "
+                        "last_session_id = excluded.last_session_id",
+                        b.rewards_table)),
+        rewards(fmt::format(
+            "SELECT reward_id, granted_at_ms, session_id, last_granted_at_ms, last_session_id "
+            "FROM {} WHERE player_id = ? ORDER BY reward_id",
+            b.rewards_table)),
+        // Row values compare (ended_at_ms, session_id) in the order of the cursor.
+        sessions(fmt::format(
+            "SELECT session_id, end_time_ms, ended_at_ms, rewards, ttl, created_at_ms FROM {} "
+            "WHERE player_id = ?1 AND ttl > ?2 AND (ended_at_ms, session_id) < (?3, ?4) "
+            "ORDER BY ended_at_ms DESC, session_id DESC LIMIT ?5",
+            b.sessions_table)),
+        sweep(fmt::format("DELETE FROM {0} WHERE (player_id, session_id) IN "
+                          "(SELECT player_id, session_id FROM {0} WHERE ttl <= ? LIMIT ?)",
+                          b.sessions_table)) {}
+
+  const std::string find, insert, grant, rewards, sessions, sweep;
+};
+
 class SqliteSessionStore final : public SessionStore {
  public:
-  explicit SqliteSessionStore(Backend backend) : b_(std::move(backend)) {}
+  explicit SqliteSessionStore(Backend backend) : b_(std::move(backend)), sql_(b_) {}
 
   void put_summary(SessionSummaryRecord summary, SummaryDone done) override {
     summary.rewards = distinct(summary.rewards);
@@ -108,19 +142,15 @@ class SqliteSessionStore final : public SessionStore {
   }
 
   Result<int64_t> sweep_expired_sessions(int64_t now_epoch, size_t max_rows) override {
-    std::string sql =
-        fmt::format("DELETE FROM {0} WHERE rowid IN (SELECT rowid FROM {0} WHERE ttl <= ? LIMIT ?)",
-                    b_.sessions_table);
     return write_count_sync(*b_.writer, "sweep_expired_sessions",
-                            [sql, now_epoch, max_rows](Connection& c) {
-                              auto stmt = c.prepare(sql);
-                              if (!stmt.ok()) return Result<int64_t>(stmt.status());
+                            [this, now_epoch, max_rows](Connection& c) -> Result<int64_t> {
+                              auto stmt = c.prepare(sql_.sweep);
+                              if (!stmt.ok()) return stmt.status();
                               Stmt s(*stmt);
                               s.bind(1, now_epoch).bind(2, static_cast<int64_t>(max_rows));
                               int rc = s.step();
-                              if (rc != SQLITE_DONE)
-                                return Result<int64_t>(c.error(rc, "cannot sweep sessions"));
-                              return Result<int64_t>(c.changes());
+                              if (rc != SQLITE_DONE) return c.error(rc, "cannot sweep sessions");
+                              return c.changes();
                             });
   }
 
@@ -129,9 +159,7 @@ class SqliteSessionStore final : public SessionStore {
   // the new one, *outcome; a different one is kAlreadyExists.
   Status check_replay(Connection& c, const SessionSummaryRecord& r, bool* found,
                       SummaryOutcome* outcome) {
-    auto stmt = c.prepare(fmt::format(
-        "SELECT end_time_ms, rewards, ttl FROM {} WHERE player_id = ? AND session_id = ?",
-        b_.sessions_table));
+    auto stmt = c.prepare(sql_.find);
     if (!stmt.ok()) return stmt.status();
     Stmt s(*stmt);
     s.bind(1, r.player_id).bind(2, r.session_id);
@@ -155,52 +183,48 @@ class SqliteSessionStore final : public SessionStore {
     return {};
   }
 
+  Status insert_session(Connection& c, const SessionSummaryRecord& r) {
+    auto stmt = c.prepare(sql_.insert);
+    if (!stmt.ok()) return stmt.status();
+    Stmt s(*stmt);
+    s.bind(1, r.player_id).bind(2, r.session_id);
+    if (r.end_time) {
+      s.bind(3, to_epoch_ms(*r.end_time));
+    } else {
+      s.bind_null(3);
+    }
+    s.bind(4, to_epoch_ms(r.ended_at)).bind(5, encode_rewards(r.rewards)).bind(6, r.ttl);
+    s.bind(7, to_epoch_ms(r.created_at));
+    int rc = s.step();
+    if (rc != SQLITE_DONE) return c.error(rc, "cannot store session summary");
+    return {};
+  }
+
+  Status grant_rewards(Connection& c, const SessionSummaryRecord& r) {
+    auto stmt = c.prepare(sql_.grant);
+    if (!stmt.ok()) return stmt.status();
+    for (const auto& reward : r.rewards) {
+      Stmt s(*stmt);
+      s.bind(1, r.player_id).bind(2, reward).bind(3, to_epoch_ms(r.created_at));
+      s.bind(4, r.session_id);
+      int rc = s.step();
+      if (rc != SQLITE_DONE) return c.error(rc, "cannot store reward");
+    }
+    return {};
+  }
+
   Status apply_summary(Connection& c, const SessionSummaryRecord& r, SummaryOutcome* outcome) {
     bool found = false;
     SAPI_RETURN_IF_ERROR(check_replay(c, r, &found, outcome));
     if (found) return {};
-    auto insert = c.prepare(fmt::format(
-        "INSERT INTO {} (player_id, session_id, end_time_ms, ended_at_ms, rewards, ttl, "
-        "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        b_.sessions_table));
-    if (!insert.ok()) return insert.status();
-    int64_t created_ms = to_epoch_ms(r.created_at);
-    {
-      Stmt s(*insert);
-      s.bind(1, r.player_id).bind(2, r.session_id);
-      if (r.end_time) {
-        s.bind(3, to_epoch_ms(*r.end_time));
-      } else {
-        s.bind_null(3);
-      }
-      s.bind(4, to_epoch_ms(r.ended_at)).bind(5, encode_rewards(r.rewards)).bind(6, r.ttl);
-      s.bind(7, created_ms);
-      int rc = s.step();
-      if (rc != SQLITE_DONE) return c.error(rc, "cannot store session summary");
-    }
-    auto grant = c.prepare(
-        fmt::format("INSERT INTO {} (player_id, reward_id, granted, granted_at_ms, session_id, "
-                    "last_granted_at_ms, last_session_id) VALUES (?1, ?2, 1, ?3, ?4, ?3, ?4) "
-                    "ON CONFLICT (player_id, reward_id) DO UPDATE SET "
-                    "last_granted_at_ms = excluded.last_granted_at_ms, "
-                    "last_session_id = excluded.last_session_id",
-                    b_.rewards_table));
-    if (!grant.ok()) return grant.status();
-    for (const auto& reward : r.rewards) {
-      Stmt s(*grant);
-      s.bind(1, r.player_id).bind(2, reward).bind(3, created_ms).bind(4, r.session_id);
-      int rc = s.step();
-      if (rc != SQLITE_DONE) return c.error(rc, "cannot store reward");
-    }
+    SAPI_RETURN_IF_ERROR(insert_session(c, r));
+    SAPI_RETURN_IF_ERROR(grant_rewards(c, r));
     *outcome = {static_cast<int64_t>(r.rewards.size()), r.ttl, false};
     return {};
   }
 
   Result<std::vector<RewardRecord>> select_rewards(Connection& c, const std::string& player) {
-    auto stmt = c.prepare(fmt::format(
-        "SELECT reward_id, granted_at_ms, session_id, last_granted_at_ms, last_session_id "
-        "FROM {} WHERE player_id = ? ORDER BY reward_id",
-        b_.rewards_table));
+    auto stmt = c.prepare(sql_.rewards);
     if (!stmt.ok()) return stmt.status();
     Stmt s(*stmt);
     s.bind(1, player);
@@ -217,12 +241,7 @@ class SqliteSessionStore final : public SessionStore {
   Result<SessionPage> select_sessions(Connection& c, const std::string& player, int64_t now,
                                       int64_t after_ms, const std::string& after_session,
                                       size_t limit) {
-    auto stmt = c.prepare(fmt::format(
-        "SELECT session_id, end_time_ms, ended_at_ms, rewards, ttl, created_at_ms FROM {} "
-        "WHERE player_id = ?1 AND ttl > ?2 "
-        "AND (ended_at_ms < ?3 OR (ended_at_ms = ?3 AND session_id < ?4)) "
-        "ORDER BY ended_at_ms DESC, session_id DESC LIMIT ?5",
-        b_.sessions_table));
+    auto stmt = c.prepare(sql_.sessions);
     if (!stmt.ok()) return stmt.status();
     Stmt s(*stmt);
     // The first page starts after INT64_MAX ms, later than any real time.
@@ -230,28 +249,29 @@ class SqliteSessionStore final : public SessionStore {
     s.bind(5, static_cast<int64_t>(limit + 1));
     SessionPage page;
     int rc;
-    std::vector<int64_t> ended;
+    int64_t last_ended_ms = 0;
     while ((rc = s.step()) == SQLITE_ROW) {
+      if (page.sessions.size() == limit) {  // one more row than asked: there is a next page
+        page.next_cursor = encode_cursor(last_ended_ms, page.sessions.back().session_id);
+        break;
+      }
       SessionSummaryRecord r;
       r.player_id = player;
       r.session_id = s.column_text(0);
       if (!s.is_null(1)) r.end_time = from_epoch_ms(s.column_int64(1));
-      r.ended_at = from_epoch_ms(s.column_int64(2));
+      last_ended_ms = s.column_int64(2);
+      r.ended_at = from_epoch_ms(last_ended_ms);
       r.rewards = decode_rewards(s.column_text(3));
       r.ttl = s.column_int64(4);
       r.created_at = from_epoch_ms(s.column_int64(5));
-      ended.push_back(s.column_int64(2));
       page.sessions.push_back(std::move(r));
     }
-    if (rc != SQLITE_DONE) return c.error(rc, "cannot read sessions");
-    if (page.sessions.size() > limit) {
-      page.sessions.pop_back();
-      page.next_cursor = encode_cursor(ended[limit - 1], page.sessions.back().session_id);
-    }
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return c.error(rc, "cannot read sessions");
     return page;
   }
 
   Backend b_;
+  SessionSql sql_;
 };
 
 }  // namespace

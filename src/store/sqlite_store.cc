@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <future>
 
+#include "store/checkpointer.h"
 #include "store/migrations.h"
 #include "store/sqlite_backend.h"
 #include "store/store.h"
@@ -92,8 +93,10 @@ namespace {
 class SqliteStore final : public Store {
  public:
   SqliteStore(std::unique_ptr<Writer> writer, std::unique_ptr<ReadPool> reads,
-              const StoreOptions& options)
-      : writer_(std::move(writer)), reads_(std::move(reads)) {
+              std::unique_ptr<Checkpointer> checkpointer, const StoreOptions& options)
+      : writer_(std::move(writer)),
+        reads_(std::move(reads)),
+        checkpointer_(std::move(checkpointer)) {
     Backend backend{writer_.get(), reads_.get(),
                     fmt::format("\"{}\"", options.player_sessions_table),
                     fmt::format("\"{}\"", options.player_rewards_table)};
@@ -121,6 +124,7 @@ class SqliteStore final : public Store {
   }
 
   void close() override {
+    checkpointer_->stop();
     writer_->close();
     reads_->clear();
   }
@@ -128,6 +132,7 @@ class SqliteStore final : public Store {
  private:
   std::unique_ptr<Writer> writer_;
   std::unique_ptr<ReadPool> reads_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::unique_ptr<SessionStore> sessions_;
   std::unique_ptr<TicketStore> tickets_;
   std::unique_ptr<FleetStore> fleet_;
@@ -173,11 +178,23 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options,
   auto conn = Connection::open(path, options.busy_timeout_ms);
   if (!conn.ok()) return conn.status();
   SAPI_RETURN_IF_ERROR(apply_migrations(**conn, migrations_for(options)));
+  // Most checkpointing runs on its own thread (see checkpointer.h). The writer still
+  // checkpoints past 4000 pages: right after its commit nothing is appended meanwhile, so
+  // that pass can finish and let the WAL start over (capped at 16 MiB) under constant load.
+  // A large page cache keeps the B-tree pages that every batch walks in memory.
+  SAPI_RETURN_IF_ERROR((*conn)->exec(
+      "PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=16777216; "
+      "PRAGMA cache_size=-65536;"));
+  auto checkpoint_conn = Connection::open(path, options.busy_timeout_ms);
+  if (!checkpoint_conn.ok()) return checkpoint_conn.status();
+  auto checkpointer =
+      std::make_unique<Checkpointer>(std::move(*checkpoint_conn), std::chrono::milliseconds(200));
   size_t max_batch = options.group_commit ? options.max_batch : 1;
   auto writer =
       std::make_unique<Writer>(std::move(*conn), max_batch, options.max_queued_writes, observer);
   auto reads = std::make_unique<ReadPool>(path, options, observer);
-  return std::unique_ptr<Store>(new SqliteStore(std::move(writer), std::move(reads), options));
+  return std::unique_ptr<Store>(
+      new SqliteStore(std::move(writer), std::move(reads), std::move(checkpointer), options));
 }
 
 }  // namespace sapi::store

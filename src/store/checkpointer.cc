@@ -1,0 +1,30 @@
+#include "store/checkpointer.h"
+
+namespace sapi::store {
+
+Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval)
+    : conn_(std::move(conn)), interval_(interval), thread_([this] { loop(); }) {}
+
+Checkpointer::~Checkpointer() { stop(); }
+
+void Checkpointer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+    cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Checkpointer::loop() {
+  std::unique_lock lock(mu_);
+  while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
+    lock.unlock();
+    // A failure (busy, I/O) leaves the pages in the WAL, where they are safe; the next
+    // pass tries again.
+    (void)conn_->exec("PRAGMA wal_checkpoint(PASSIVE);");
+    lock.lock();
+  }
+}
+
+}  // namespace sapi::store
