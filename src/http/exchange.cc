@@ -60,7 +60,7 @@ bool is_sane_request_id(std::string_view id) {
   return true;
 }
 
-std::string make_request_id() {
+void make_request_id(std::string& id) {
   // Seeded once per thread from the system's entropy; then pure arithmetic.
   thread_local std::uint64_t state = [] {
     std::random_device rd;
@@ -72,7 +72,7 @@ std::string make_request_id() {
   hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;  // version 4
   lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id(36, '-');
+  id.assign(36, '-');
   size_t pos = 0;
   for (int i = 0; i < 32; ++i) {
     if (pos == 8 || pos == 13 || pos == 18 || pos == 23) ++pos;
@@ -80,6 +80,11 @@ std::string make_request_id() {
     int shift = 60 - 4 * (i % 16);
     id[pos++] = kHex[(word >> shift) & 0xf];
   }
+}
+
+std::string make_request_id() {
+  std::string id;
+  make_request_id(id);
   return id;
 }
 
@@ -88,7 +93,7 @@ void Exchange::assign_request_id(Request& request) {
   if (given && is_sane_request_id(*given)) {
     request.request_id.assign(given->data(), given->size());
   } else {
-    request.request_id = make_request_id();
+    make_request_id(request.request_id);  // reuses the buffer of the previous request
   }
 }
 

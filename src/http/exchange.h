@@ -51,5 +51,6 @@ bool is_sane_request_id(std::string_view id);
 
 // A fresh random request id in UUID form, from a per-thread generator (no system call).
 std::string make_request_id();
+void make_request_id(std::string& out);
 
 }  // namespace sapi::http

@@ -331,6 +331,47 @@ TEST_F(HttpServer, ReportsEveryAnsweredRequestToTheObserver) {
   EXPECT_EQ(observer_.in_flight.load(), 0);
 }
 
+TEST_F(HttpServer, SurvivesALateAnswerToAClientThatLeft) {
+  start();
+  {
+    Client gone(port_);
+    ASSERT_TRUE(gone.send(get("/later")));
+  }  // closed before the answer comes
+  std::this_thread::sleep_for(150ms);
+  Client c(port_);
+  auto r = c.request(get("/items/1"));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  for (int i = 0; i < 100 && observer_.in_flight.load() != 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(observer_.in_flight.load(), 0);
+}
+
+TEST_F(HttpServer, SendsContinueToAClientThatWaitsForIt) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(
+      c.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+             "Expect: 100-continue\r\n\r\n"));
+  ASSERT_TRUE(c.closed_within(300ms) == false);  // reads what arrived meanwhile
+  EXPECT_EQ(c.buffered().rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u);
+  ASSERT_TRUE(c.send("abcd"));
+  auto r = c.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, R"({"size":4})");
+}
+
+TEST_F(HttpServer, ClosesAfterAnHttp10RequestWithoutKeepAlive) {
+  start();
+  Client c(port_);
+  auto r = c.request("GET /items/1 HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->header("connection"), "close");
+  EXPECT_TRUE(c.closed_within(2s));
+}
+
 TEST_F(HttpServer, RefusesATakenPortAndABadAddress) {
   start();
   ServerOptions taken;
