@@ -95,6 +95,8 @@ TEST_F(PlayerAuthTest, MissingOrInvalidTokenIs401BeforeTheHandlerRuns) {
                r.send(http::Response::json(200, "{}"));
              }));
   std::string t = token_for("alice");
+  std::string tampered = t;
+  tampered[t.rfind('.') + 10] = tampered[t.rfind('.') + 10] == 'A' ? 'B' : 'A';
   struct Case {
     std::optional<std::string> header;
     std::string reason;
@@ -103,7 +105,7 @@ TEST_F(PlayerAuthTest, MissingOrInvalidTokenIs401BeforeTheHandlerRuns) {
                                          {"", "missing bearer token"},
                                          {"Basic dXNlcjpwYXNz", "missing bearer token"},
                                          {"Bearer", "malformed token: not three segments"},
-                                         {"Bearer " + t + "x", "bad signature"}}) {
+                                         {"Bearer " + tampered, "bad signature"}}) {
     http::Response r = call(router, get("/x", c.header));
     EXPECT_EQ(r.status, 401);
     EXPECT_EQ(header_of(r, "www-authenticate"), "Bearer");

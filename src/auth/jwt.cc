@@ -196,6 +196,7 @@ Result<VerifiedToken> check_claims(const json::object& payload, const ClaimPolic
     return unauthenticated(fmt::format("token has no {} claim", policy.player_id_claim));
   }
   out.player_id = std::string(*player);
+  out.subject = std::string(string_claim(payload, "sub").value_or(""));
   out.token_use = std::string(*use);
   return out;
 }

@@ -54,6 +54,7 @@ struct ClaimPolicy {
 // Who a verified token speaks for.
 struct VerifiedToken {
   std::string player_id;
+  std::string subject;     // "sub", for the access log; may equal player_id
   std::string token_use;   // "id" or "access"
   int64_t expires_at = 0;  // epoch seconds ("exp")
   std::vector<std::string> groups;

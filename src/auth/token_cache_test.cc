@@ -11,7 +11,7 @@ namespace {
 using namespace std::chrono_literals;
 
 VerifiedToken token_for(const std::string& player, int64_t exp) {
-  return VerifiedToken{player, "id", exp, {}};
+  return VerifiedToken{player, player, "id", exp, {}};
 }
 
 TEST(TokenCache, ReturnsWhatWasInsertedForTheSameTokenOnly) {
