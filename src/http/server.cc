@@ -160,8 +160,11 @@ Connection::Connection(Worker& worker, tcp::socket socket, std::string remote_ip
   reader_.start(request_);
 }
 
+// An answer given while the handler runs is taken at once. Any other answer, even one from
+// this same thread (say a long-poll handler of another connection answering this one), is
+// posted, so that no connection's work runs nested inside another's handler.
 void Connection::deliver(std::uint64_t token, Response response) {
-  if (t_worker == &worker_) {
+  if (t_worker == &worker_ && in_dispatch_) {
     answer(token, response);
     return;
   }

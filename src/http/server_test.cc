@@ -372,6 +372,37 @@ TEST_F(HttpServer, ClosesAfterAnHttp10RequestWithoutKeepAlive) {
   EXPECT_TRUE(c.closed_within(2s));
 }
 
+TEST_F(HttpServer, LetsOneRequestAnswerAnotherWaitingOne) {
+  std::mutex mu;
+  std::vector<Responder> waiting;
+  router_.add(Method::kGet, "/wait", [&](Request&, Responder r) {
+    std::lock_guard<std::mutex> lock(mu);
+    waiting.push_back(std::move(r));
+  });
+  router_.add(Method::kGet, "/wake", [&](Request&, Responder r) {
+    std::vector<Responder> woken;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      woken.swap(waiting);
+    }
+    for (auto& w : woken) w.send(Response::json(200, R"({"woken":true})"));
+    r.send(Response::json(200, "{\"count\":" + std::to_string(woken.size()) + "}"));
+  });
+  ServerOptions o;
+  o.threads = 1;  // the waiting and the waking request share one event loop
+  start(o);
+  Client waiter(port_);
+  ASSERT_TRUE(waiter.send(get("/wait")));
+  std::this_thread::sleep_for(50ms);
+  Client waker(port_);
+  auto woke = waker.request(get("/wake"));
+  ASSERT_TRUE(woke);
+  EXPECT_EQ(woke->body, R"({"count":1})");
+  auto r = waiter.read_response();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, R"({"woken":true})");
+}
+
 TEST_F(HttpServer, RefusesATakenPortAndABadAddress) {
   start();
   ServerOptions taken;
