@@ -473,17 +473,16 @@ void Worker::on_accept(tcp::socket socket) {
 }
 
 void Worker::reject_busy(tcp::socket& socket) {
-  static const std::string kBusy = [] {
-    std::string body = R"({"error":"UNAVAILABLE","message":"too many open connections"})";
-    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-           "Content-Length: " +
-           std::to_string(body.size()) + "\r\nConnection: close\r\nRetry-After: 1\r\n\r\n" + body;
-  }();
+  Request request;
+  Exchange::assign_request_id(request);
+  std::string bytes;
+  shared.exchange.serialize(request, json_error(503, "UNAVAILABLE", "too many open connections"),
+                            false, true, bytes);
   error_code ec;
   socket.non_blocking(true, ec);
   char discard[4096];
   socket.receive(asio::buffer(discard), 0, ec);  // what already arrived, so close sends FIN
-  socket.send(asio::buffer(kBusy), 0, ec);
+  socket.send(asio::buffer(bytes), 0, ec);
   socket.shutdown(tcp::socket::shutdown_both, ec);
   socket.close(ec);
 }

@@ -27,6 +27,9 @@ class HttpLimits : public testing::ServerTest {
         r.send(Response::json(200, R"({"slow":true})"));
       }).detach();
     });
+    router_.add(Method::kGet, "/huge", [](Request&, Responder r) {
+      r.send(Response::json(200, std::string(64 << 20, 'h')));
+    });
     router_.add(Method::kGet, "/stuck", [this](Request&, Responder r) {
       std::lock_guard<std::mutex> lock(stuck_mu_);
       stuck_.push_back(std::move(r));  // answered (500) only when the test ends
@@ -101,6 +104,29 @@ TEST_F(HttpLimits, ClosesIdleKeepAliveConnections) {
   EXPECT_GE(since(t0).count(), 250);
 }
 
+TEST_F(HttpLimits, CutsOffAClientThatDoesNotReadItsResponse) {
+  ServerOptions o;
+  o.write_timeout = 300ms;
+  start(o);
+  Client c(port_);
+  ASSERT_TRUE(c.send(get("/huge")));
+  std::this_thread::sleep_for(1500ms);  // not reading: the 64 MiB answer cannot be written
+  EXPECT_EQ(observer_.open.load(), 0);
+}
+
+TEST_F(HttpLimits, IgnoresAnAnswerGivenAfterTheServerIsGone) {
+  start();
+  Client c(port_);
+  ASSERT_TRUE(c.send(get("/stuck")));
+  for (int i = 0; i < 100 && stuck_.empty(); ++i) std::this_thread::sleep_for(10ms);
+  server_->shutdown(100ms);
+  server_.reset();
+  std::lock_guard<std::mutex> lock(stuck_mu_);
+  ASSERT_EQ(stuck_.size(), 1u);
+  stuck_[0].send(Response::json(200, "{}"));  // nobody to answer: must be harmless
+  EXPECT_FALSE(stuck_[0].pending());
+}
+
 TEST_F(HttpLimits, AnswersConnectionsAboveTheCapWith503) {
   ServerOptions o;
   o.max_connections = 2;
@@ -114,6 +140,7 @@ TEST_F(HttpLimits, AnswersConnectionsAboveTheCapWith503) {
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->status, 503);
   EXPECT_NE(refused->body.find("UNAVAILABLE"), std::string::npos);
+  EXPECT_EQ(refused->header("x-request-id").size(), 36u);
   EXPECT_TRUE(c.closed_within(2s));
   // The open connections are not disturbed, and a freed slot is usable again.
   ASSERT_TRUE(b.request(get("/ping")));
