@@ -1,6 +1,12 @@
 // Arbitrary bytes through the server's request path without sockets: incremental parsing (in
 // pieces whose size comes from the input), completing the request, CORS, routing and writing
 // the response bytes, for as many pipelined requests as the input holds.
+//
+// Build: CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -G Ninja -DSAPI_FUZZ=ON \
+//          -DSAPI_TESTS=OFF -DSAPI_BENCH=OFF && cmake --build build-fuzz --target fuzz_http_request
+// Short run (CI): scripts/fuzz.sh build-fuzz 30
+// Long run: mkdir -p /tmp/fuzz-http && build-fuzz/fuzz/fuzz_http_request -max_total_time=3600 \
+//   -jobs=2 -rss_limit_mb=2048 /tmp/fuzz-http fuzz/corpus/fuzz_http_request
 
 #include <cstddef>
 #include <cstdint>
