@@ -8,6 +8,7 @@
 // with 2 rewards, so each is one session row and two reward rows.
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,21 @@
 namespace {
 
 using Steady = std::chrono::steady_clock;
+
+// A bijective 64-bit mix (splitmix64's finalizer): distinct inputs give distinct outputs.
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
 
 class BatchCounter final : public sapi::store::StoreObserver {
  public:
@@ -45,6 +61,7 @@ struct RunResult {
   double p50_ms = 0;
   double p99_ms = 0;
   double mean_batch = 0;
+  double cpu_us_per_write = 0;
   uint64_t writes = 0;
   uint64_t failures = 0;
 };
@@ -52,8 +69,12 @@ struct RunResult {
 // Keeps `concurrency` writes in flight for `seconds`, then waits for the last ones.
 class Load {
  public:
-  Load(sapi::sessions::SessionSummaries& summaries, std::string tag, int concurrency)
-      : summaries_(summaries), tag_(std::move(tag)), concurrency_(concurrency) {}
+  Load(sapi::sessions::SessionSummaries& summaries, std::string tag, int concurrency,
+       bool random_ids)
+      : summaries_(summaries),
+        tag_(std::move(tag)),
+        concurrency_(concurrency),
+        random_ids_(random_ids) {}
 
   RunResult run(std::chrono::seconds duration) {
     started_ = Steady::now();
@@ -75,16 +96,19 @@ class Load {
   }
 
  private:
-  void submit() {
+  // Submits the next write unless the run is over; returns whether it did.
+  bool submit() {
     uint64_t n;
     {
       std::lock_guard lock(mu_);
-      if (Steady::now() >= deadline_) return;
+      if (Steady::now() >= deadline_) return false;
       n = next_++;
       in_flight_++;
     }
     sapi::sessions::SessionSummary summary;
-    summary.player_id = fmt::format("{}-player-{}", tag_, n);
+    // Random ids (like Cognito subs) land all over the B-trees; sequential ones append.
+    summary.player_id = random_ids_ ? fmt::format("{:016x}-{}", mix(n), tag_)
+                                    : fmt::format("{}-player-{}", tag_, n);
     summary.session_id = fmt::format("{:032x}", n);
     summary.rewards = {"first_objective_complete", "session_complete"};
     auto sent = Steady::now();
@@ -100,14 +124,15 @@ class Load {
           failures_++;
         }
       }
-      cv_.notify_one();
-      submit();
+      if (!submit()) cv_.notify_one();  // the run is over: the waiter counts what is left
     });
+    return true;
   }
 
   sapi::sessions::SessionSummaries& summaries_;
   const std::string tag_;
   const int concurrency_;
+  const bool random_ids_;
   std::mutex mu_;
   std::condition_variable cv_;
   Steady::time_point started_, deadline_, last_ack_;
@@ -117,7 +142,8 @@ class Load {
   std::vector<double> latencies_ns_;
 };
 
-RunResult measure(const std::string& dir, bool group_commit, int concurrency, int seconds) {
+RunResult measure(const std::string& dir, bool group_commit, int concurrency, int seconds,
+                  bool random_ids) {
   std::filesystem::remove_all(dir);
   sapi::store::StoreOptions options;
   options.data_dir = dir;
@@ -129,8 +155,11 @@ RunResult measure(const std::string& dir, bool group_commit, int concurrency, in
     std::exit(1);
   }
   sapi::sessions::SessionSummaries summaries((*store)->sessions(), sapi::Clock::system(), {});
-  Load load(summaries, group_commit ? "group" : "single", concurrency);
+  Load load(summaries, group_commit ? "group" : "single", concurrency, random_ids);
+  double cpu_before = cpu_seconds();
   RunResult result = load.run(std::chrono::seconds(seconds));
+  result.cpu_us_per_write =
+      (cpu_seconds() - cpu_before) * 1e6 / double(std::max<uint64_t>(1, result.writes));
   result.mean_batch = counter->mean_batch();
   (*store)->close();
   std::filesystem::remove_all(dir);
@@ -139,9 +168,10 @@ RunResult measure(const std::string& dir, bool group_commit, int concurrency, in
 
 void print(const char* name, const RunResult& r) {
   fmt::print(
-      "{:<24} {:>10.0f} summaries/s  p50 {:>7.2f} ms  p99 {:>7.2f} ms  "
-      "mean batch {:>6.1f}  writes {}  failures {}\n",
-      name, r.per_second, r.p50_ms, r.p99_ms, r.mean_batch, r.writes, r.failures);
+      "{:<22} {:>7.0f} summaries/s  p50 {:>7.2f} ms  p99 {:>7.2f} ms  mean batch {:>5.1f}  "
+      "CPU {:>5.1f} us/write  writes {}  failures {}\n",
+      name, r.per_second, r.p50_ms, r.p99_ms, r.mean_batch, r.cpu_us_per_write, r.writes,
+      r.failures);
 }
 
 }  // namespace
@@ -154,13 +184,17 @@ int main(int argc, char** argv) {
   app.add_option("--seconds", seconds, "Duration of each run")->check(CLI::Range(1, 600));
   app.add_option("--concurrency", concurrency, "Writes in flight")->check(CLI::Range(1, 100000));
   app.add_option("--dir", dir, "Scratch data directory (on the disk to measure; removed)");
+  bool random_ids = false;
+  app.add_flag("--random-ids", random_ids, "Random player ids instead of sequential ones");
   CLI11_PARSE(app, argc, argv);
 
-  fmt::print("durable summary writes (2 rewards each), {} in flight, {} s per run, dir {}\n",
-             concurrency, seconds, dir);
-  RunResult single = measure(dir, false, concurrency, seconds);
+  fmt::print(
+      "durable summary writes (2 rewards each), {} in flight, {} s per run, {} ids, "
+      "dir {}\n",
+      concurrency, seconds, random_ids ? "random" : "sequential", dir);
+  RunResult single = measure(dir, false, concurrency, seconds, random_ids);
   print("one transaction/write", single);
-  RunResult group = measure(dir, true, concurrency, seconds);
+  RunResult group = measure(dir, true, concurrency, seconds, random_ids);
   print("group commit", group);
   fmt::print("ratio group/single: {:.1f}x\n", group.per_second / single.per_second);
   return group.failures + single.failures == 0 ? 0 : 1;

@@ -1,5 +1,7 @@
 #include "store/checkpointer.h"
 
+#include <pthread.h>
+
 namespace sapi::store {
 
 Checkpointer::Checkpointer(std::unique_ptr<Connection> conn, std::chrono::milliseconds interval)
@@ -17,6 +19,7 @@ void Checkpointer::stop() {
 }
 
 void Checkpointer::loop() {
+  pthread_setname_np(pthread_self(), "store-checkpoint");
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
     lock.unlock();

@@ -182,9 +182,9 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options,
   // checkpoints past 4000 pages: right after its commit nothing is appended meanwhile, so
   // that pass can finish and let the WAL start over (capped at 16 MiB) under constant load.
   // A large page cache keeps the B-tree pages that every batch walks in memory.
-  SAPI_RETURN_IF_ERROR((*conn)->exec(
-      "PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=16777216; "
-      "PRAGMA cache_size=-65536;"));
+  SAPI_RETURN_IF_ERROR(
+      (*conn)->exec("PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=16777216; "
+                    "PRAGMA cache_size=-65536;"));
   auto checkpoint_conn = Connection::open(path, options.busy_timeout_ms);
   if (!checkpoint_conn.ok()) return checkpoint_conn.status();
   auto checkpointer =

@@ -1,5 +1,7 @@
 #include "store/writer.h"
 
+#include <pthread.h>
+
 #include <exception>
 #include <future>
 #include <utility>
@@ -38,8 +40,9 @@ void Writer::submit(std::string_view operation, Apply apply, WriteDone done) {
     } else if (queue_.size() >= max_queued_) {
       refused = unavailable("store write queue is full");
     } else {
+      // The writer sleeps only on an empty queue, so only the first write needs to wake it.
+      if (queue_.empty()) cv_.notify_one();
       queue_.push_back(std::move(write));
-      cv_.notify_one();
       return;
     }
   }
@@ -73,6 +76,7 @@ bool Writer::accepting() const {
 }
 
 void Writer::loop() {
+  pthread_setname_np(pthread_self(), "store-writer");
   std::deque<Pending> batch;
   for (;;) {
     {
