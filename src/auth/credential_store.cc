@@ -284,7 +284,9 @@ void CredentialStore::maybe_reload() const {
   if (now < next_check_) return;
   next_check_ = now + check_interval_;
   Stamp stamp = stamp_of();
-  if (stamp != stamp_) reload_locked(stamp);
+  if (stamp == stamp_) return;
+  reload_locked(stamp);
+  if (listener_) listener_(snapshot_->size(), last_error_);
 }
 
 std::optional<Credential> CredentialStore::find(std::string_view access_key_id) const {

@@ -63,6 +63,11 @@ class CredentialStore final : public CredentialLookup {
 
   const std::filesystem::path& path() const { return path_; }
 
+  // Called after every reload triggered by a change of the file (not by load()), with the
+  // number of credentials served and the error ("" on success). Set before sharing the store.
+  using ReloadListener = std::function<void(size_t count, const std::string& error)>;
+  void set_reload_listener(ReloadListener listener) { listener_ = std::move(listener); }
+
  private:
   struct Stamp {
     int64_t mtime_ns = -1;
@@ -83,6 +88,7 @@ class CredentialStore final : public CredentialLookup {
   mutable Stamp stamp_;
   mutable std::shared_ptr<const Snapshot> snapshot_;
   mutable std::string last_error_;
+  ReloadListener listener_;
 };
 
 }  // namespace sapi::auth
