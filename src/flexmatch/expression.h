@@ -52,7 +52,7 @@ struct Expr {
   Kind kind = Kind::kNumber;
   double number = 0;
   std::string text;  // string literal
-  // Selected teams as indices into RuleSet::teams, in rule-set order.
+  // Selected teams as indices into RuleSet::teams, in the order the selector names them.
   std::vector<int> teams;
   // True when the selector yields one list per team (`teams[*]`, `teams[a,b]`, or a team
   // declared with quantity > 1); false for one named team, which yields its list directly.

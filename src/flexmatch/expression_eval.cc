@@ -174,7 +174,10 @@ Val evaluate(const Expr& e, const TeamPlayers& teams) {
       if (e.function == Function::kFlatten) {
         return arg.shape.depth >= 2 ? flatten(std::move(v)) : v;
       }
-      return reduce_at(e.function, v, arg.shape.depth);
+      // set_intersection consumes two levels (a list of lists becomes one list).
+      const int level =
+          e.function == Function::kSetIntersection ? arg.shape.depth - 1 : arg.shape.depth;
+      return reduce_at(e.function, v, level);
     }
   }
   return {};
