@@ -5,6 +5,9 @@ FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 RUN_ARGS ?=
+# ccache hits across clones of the tree: paths are rewritten relative to it.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
 
 .PHONY: run test build deps test-deps unit e2e asan fuzz-smoke bench-http ci format clean
 
