@@ -1,0 +1,35 @@
+#include "matchmaking/ids.h"
+
+#include <random>
+
+namespace sapi::matchmaking {
+namespace {
+
+std::mt19937_64& engine() {
+  thread_local std::mt19937_64 e{std::random_device{}()};
+  return e;
+}
+
+}  // namespace
+
+std::string random_hex(size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out(n, '0');
+  uint64_t bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (i % 16 == 0) bits = engine()();
+    out[i] = kHex[bits & 15];
+    bits >>= 4;
+  }
+  return out;
+}
+
+std::string random_uuid() {
+  std::string h = random_hex(32);
+  h[12] = '4';
+  h[16] = "89ab"[h[16] % 4];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+}  // namespace sapi::matchmaking

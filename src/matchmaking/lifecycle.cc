@@ -1,0 +1,374 @@
+#include "matchmaking/lifecycle.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <random>
+
+#include "matchmaking/event_format.h"
+#include "matchmaking/ids.h"
+
+namespace sapi::matchmaking {
+namespace {
+
+flexmatch::Ticket to_engine_ticket(const TicketView& t) {
+  flexmatch::Ticket e;
+  e.id = t.ticket_id;
+  e.submitted = t.start_time;
+  for (const auto& p : t.players) {
+    e.players.push_back(p.decoded);
+    e.players.back().id = p.player_id;
+  }
+  return e;
+}
+
+void clear_match(TicketView& t) {
+  t.match_id.clear();
+  for (auto& p : t.players) {
+    p.team.clear();
+    p.player_session_id.clear();
+    p.accepted.reset();
+  }
+}
+
+bool all_accepted(const TicketView& t) {
+  return std::all_of(t.players.begin(), t.players.end(),
+                     [](const PlayerView& p) { return p.accepted.value_or(false); });
+}
+
+}  // namespace
+
+Lifecycle::Lifecycle(Configuration config, LifecycleOptions options, TicketTable& table,
+                     store::TicketStore* store, EventBus& events, LifecycleHooks hooks)
+    : config_(std::move(config)),
+      options_(std::move(options)),
+      table_(table),
+      store_(store),
+      events_(events),
+      hooks_(std::move(hooks)) {
+  flexmatch::MatchmakerOptions mo;
+  mo.seed = std::random_device{}();
+  mo.match_id_prefix = random_uuid().substr(0, 8) + "-";
+  matchmaker_ = flexmatch::Matchmaker::create(*config_.rules, mo);
+}
+
+Lifecycle::~Lifecycle() = default;
+
+void Lifecycle::push(Command c) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(c));
+  }
+  cv_.notify_one();
+}
+
+void Lifecycle::add(TicketView ticket) { push(Add{std::move(ticket), false}); }
+void Lifecycle::restore(TicketView ticket) { push(Add{std::move(ticket), true}); }
+
+void Lifecycle::cancel(std::string ticket_id, std::string reason, std::string message, bool force,
+                       CancelDone done) {
+  push(Cancel{std::move(ticket_id), std::move(reason), std::move(message), force, std::move(done)});
+}
+
+void Lifecycle::accept(std::string ticket_id, std::vector<std::string> player_ids, bool accept,
+                       AcceptDone done) {
+  push(Accept{std::move(ticket_id), std::move(player_ids), accept, std::move(done)});
+}
+
+void Lifecycle::wait_for_work(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  cv_.wait_for(lock, timeout, [&] { return !queue_.empty(); });
+}
+
+void Lifecycle::wake() { cv_.notify_one(); }
+
+bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
+  std::vector<Command> commands;
+  {
+    std::lock_guard lock(mu_);
+    commands.swap(queue_);
+  }
+  for (auto& c : commands) std::visit([&](auto& cmd) { apply(cmd, now); }, c);
+  expire(now);
+  bool cycled = false;
+  if ((pool_changed_ || cycle_due) && matchmaker_->waiting() > 0) {
+    pool_changed_ = false;
+    auto result = matchmaker_->run_cycle(now);
+    for (auto& m : result.matches) on_match(m, now);
+    cycled = true;
+  }
+  purge(now);
+  return cycled || !commands.empty();
+}
+
+void Lifecycle::commit(TicketView& t, Clock::TimePoint now) {
+  ++t.version;
+  table_.publish(std::make_shared<const TicketView>(t));
+  if (!store_) return;
+  store::TicketRecord r{t.ticket_id,
+                        t.configuration,
+                        t.owner_player_id,
+                        std::string(status_name(t.status)),
+                        is_final(t.status),
+                        t.start_time,
+                        serialize_state(t, config_.rules.get()),
+                        now};
+  store_->put_ticket(std::move(r), [](Status) {
+    // A later write of the same ticket supersedes this one; a lost transition only means the
+    // ticket resumes SEARCHING after a restart, which recovery handles.
+  });
+}
+
+void Lifecycle::apply(Add& c, Clock::TimePoint now) {
+  TicketView& t = tickets_[c.ticket.ticket_id];
+  if (!t.ticket_id.empty()) return;  // already known: the first one wins
+  t = std::move(c.ticket);
+  clear_match(t);
+  active_count_.fetch_add(1, std::memory_order_relaxed);
+  start_searching(t, now, true);
+  timeouts_.emplace(t.start_time + std::chrono::seconds(config_.request_timeout_seconds),
+                    t.ticket_id);
+}
+
+void Lifecycle::start_searching(TicketView& t, Clock::TimePoint now, bool emit_event) {
+  t.status = TicketStatus::kSearching;
+  t.status_reason.clear();
+  t.status_message.clear();
+  Status added = matchmaker_->add(to_engine_ticket(t));
+  if (!added.ok()) {
+    finish(t, TicketStatus::kFailed, kReasonUnmatchable, added.message(), now);
+    return;
+  }
+  if (auto why = matchmaker_->unmatchable_reason(t.ticket_id)) {
+    matchmaker_->cancel(t.ticket_id);
+    finish(t, TicketStatus::kFailed, kReasonUnmatchable, *why, now);
+    return;
+  }
+  pool_changed_ = true;
+  commit(t, now);
+  if (emit_event) {
+    boost::json::object detail;
+    int est = estimated_wait_seconds();
+    if (est >= 0) detail["estimatedWaitMillis"] = int64_t{est} * 1000;
+    emit("MatchmakingSearching", {&t}, std::move(detail), now);
+  }
+}
+
+void Lifecycle::finish(TicketView& t, TicketStatus status, std::string_view reason,
+                       std::string message, Clock::TimePoint now) {
+  t.status = status;
+  t.status_reason = std::string(reason);
+  t.status_message = std::move(message);
+  t.end_time = now;
+  active_count_.fetch_sub(1, std::memory_order_relaxed);
+  finished_.emplace_back(now, t.ticket_id);
+  commit(t, now);
+  boost::json::object detail;
+  std::string_view type = "MatchmakingCancelled";
+  if (status == TicketStatus::kTimedOut) type = "MatchmakingTimedOut";
+  if (status == TicketStatus::kFailed) type = "MatchmakingFailed";
+  if (status == TicketStatus::kCompleted) type = "MatchmakingSucceeded";
+  if (status != TicketStatus::kCompleted) {
+    detail["reason"] = t.status_reason;
+    detail["message"] = t.status_message;
+  }
+  if (status != TicketStatus::kCompleted) emit(type, {&t}, std::move(detail), now);
+  if (hooks_.on_final) hooks_.on_final(t);
+}
+
+void Lifecycle::apply(Cancel& c, Clock::TimePoint now) {
+  auto it = tickets_.find(c.id);
+  if (it == tickets_.end()) {
+    if (c.done) c.done(not_found("no ticket with this id"));
+    return;
+  }
+  TicketView& t = it->second;
+  if (t.status == TicketStatus::kPlacing && !c.force) {
+    if (c.done) c.done(failed_precondition("the ticket is being placed"));
+    return;
+  }
+  if (!is_final(t.status)) {
+    std::string match_id = t.match_id;
+    if (t.status == TicketStatus::kSearching) matchmaker_->cancel(t.ticket_id);
+    finish(t, TicketStatus::kCancelled, c.reason, c.message, now);
+    // A ticket that leaves a potential match rejects it for the others.
+    if (proposals_.count(match_id)) resolve(match_id, "Rejected", now);
+  }
+  if (c.done) c.done(table_.get(c.id));
+}
+
+void Lifecycle::apply(Accept& c, Clock::TimePoint now) {
+  auto it = tickets_.find(c.id);
+  if (it == tickets_.end()) {
+    if (c.done) c.done(not_found("no ticket with this id"));
+    return;
+  }
+  TicketView& t = it->second;
+  if (t.status != TicketStatus::kRequiresAcceptance) {
+    if (c.done)
+      c.done(failed_precondition(
+          fmt::format("the ticket is {}, not REQUIRES_ACCEPTANCE", status_name(t.status))));
+    return;
+  }
+  for (const auto& id : c.players) {
+    if (!t.has_player(id)) {
+      if (c.done) c.done(invalid_argument("player " + id + " is not on this ticket"));
+      return;
+    }
+  }
+  for (auto& p : t.players) {
+    if (std::find(c.players.begin(), c.players.end(), p.player_id) != c.players.end()) {
+      p.accepted = c.accept;
+    }
+  }
+  std::string match_id = t.match_id;
+  commit(t, now);
+  emit("AcceptMatch", {&t}, {{"matchId", match_id}}, now);
+  if (!c.accept) {
+    resolve(match_id, "Rejected", now);
+  } else {
+    const Proposal& p = proposals_.at(match_id);
+    bool everyone =
+        std::all_of(p.ticket_ids.begin(), p.ticket_ids.end(),
+                    [&](const std::string& id) { return all_accepted(tickets_.at(id)); });
+    if (everyone) resolve(match_id, "Accepted", now);
+  }
+  if (c.done) c.done(table_.get(c.id));
+}
+
+void Lifecycle::on_match(flexmatch::Match& m, Clock::TimePoint now) {
+  std::vector<const TicketView*> members;
+  for (size_t i = 0; i < m.tickets.size(); ++i) {
+    TicketView& t = tickets_.at(m.tickets[i].id);
+    t.match_id = m.match_id;
+    const std::string& team = config_.rules->teams.at(m.ticket_teams[i]).name;
+    for (auto& p : t.players) {
+      p.team = team;
+      p.player_session_id = "psess-" + random_uuid();
+    }
+    record_wait(std::chrono::duration<double>(now - t.start_time).count());
+    members.push_back(&t);
+  }
+  boost::json::object detail =
+      potential_match_detail(config_, m.match_id, matchmaker_->rule_metrics());
+  if (!config_.acceptance_required) {
+    emit("PotentialMatchCreated", members, std::move(detail), now);
+    for (const auto* t : members) complete(tickets_.at(t->ticket_id), now);
+    if (config_.flex_match_mode == FlexMatchMode::kStandalone) {
+      emit("MatchmakingSucceeded", members, succeeded_detail(m.match_id, members), now);
+    }
+    return;
+  }
+  Proposal proposal{m.match_id, {}, now + std::chrono::seconds(config_.acceptance_timeout_seconds)};
+  for (const auto* t : members) {
+    TicketView& mt = tickets_.at(t->ticket_id);
+    mt.status = TicketStatus::kRequiresAcceptance;
+    for (auto& p : mt.players) p.accepted = false;
+    commit(mt, now);
+    proposal.ticket_ids.push_back(mt.ticket_id);
+  }
+  emit("PotentialMatchCreated", members, std::move(detail), now);
+  timeouts_.emplace(proposal.deadline, "match:" + m.match_id);
+  proposals_[m.match_id] = std::move(proposal);
+}
+
+void Lifecycle::complete(TicketView& t, Clock::TimePoint now) {
+  if (config_.flex_match_mode == FlexMatchMode::kStandalone) {
+    finish(t, TicketStatus::kCompleted, "", "", now);
+    return;
+  }
+  // Placement onto game servers comes with the fleet: until then the ticket waits in PLACING
+  // and its request time-out still applies.
+  t.status = TicketStatus::kPlacing;
+  commit(t, now);
+}
+
+void Lifecycle::resolve(const std::string& match_id, std::string_view outcome,
+                        Clock::TimePoint now) {
+  auto it = proposals_.find(match_id);
+  if (it == proposals_.end()) return;
+  Proposal p = std::move(it->second);
+  proposals_.erase(it);
+  std::vector<const TicketView*> members;
+  for (const auto& id : p.ticket_ids) members.push_back(&tickets_.at(id));
+  emit("AcceptMatchCompleted", members, {{"matchId", match_id}, {"acceptance", outcome}}, now);
+  if (outcome == "Accepted") {
+    for (const auto& id : p.ticket_ids) complete(tickets_.at(id), now);
+    if (config_.flex_match_mode == FlexMatchMode::kStandalone) {
+      emit("MatchmakingSucceeded", members, succeeded_detail(match_id, members), now);
+    }
+    return;
+  }
+  std::string_view reason =
+      outcome == "TimedOut" ? kReasonAcceptanceTimedOut : kReasonAcceptanceRejected;
+  for (const auto& id : p.ticket_ids) {
+    TicketView& t = tickets_.at(id);
+    if (is_final(t.status)) continue;  // the ticket whose cancellation rejected the match
+    if (all_accepted(t)) {
+      clear_match(t);
+      start_searching(t, now, true);
+    } else {
+      finish(t, TicketStatus::kCancelled, reason,
+             outcome == "TimedOut" ? "Not every player accepted the match in time"
+                                   : "A player rejected the match",
+             now);
+    }
+  }
+}
+
+void Lifecycle::expire(Clock::TimePoint now) {
+  while (!timeouts_.empty() && timeouts_.top().first <= now) {
+    std::string id = timeouts_.top().second;
+    timeouts_.pop();
+    if (id.rfind("match:", 0) == 0) {
+      resolve(id.substr(6), "TimedOut", now);
+      continue;
+    }
+    auto it = tickets_.find(id);
+    if (it == tickets_.end()) continue;
+    TicketView& t = it->second;
+    // A ticket in a potential match waits for the acceptance outcome; its request time-out
+    // is checked again when it comes back.
+    if (t.status == TicketStatus::kRequiresAcceptance) {
+      timeouts_.emplace(now + std::chrono::seconds(1), id);
+      continue;
+    }
+    if (is_final(t.status)) continue;
+    if (t.status == TicketStatus::kSearching) matchmaker_->cancel(id);
+    finish(t, TicketStatus::kTimedOut, kReasonRequestTimedOut,
+           fmt::format("No match within the request time-out of {} s",
+                       config_.request_timeout_seconds),
+           now);
+  }
+}
+
+void Lifecycle::purge(Clock::TimePoint now) {
+  while (!finished_.empty() && finished_.front().first + options_.finished_retention <= now) {
+    std::string id = std::move(finished_.front().second);
+    finished_.pop_front();
+    auto it = tickets_.find(id);
+    if (it != tickets_.end() && is_final(it->second.status)) {
+      tickets_.erase(it);
+      table_.erase(id);
+    }
+  }
+}
+
+void Lifecycle::record_wait(double seconds) {
+  waits_.push_back(seconds);
+  while (waits_.size() > options_.wait_time_samples) waits_.pop_front();
+  std::vector<double> sorted(waits_.begin(), waits_.end());
+  std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+  estimate_.store(static_cast<int>(std::ceil(sorted[sorted.size() / 2])),
+                  std::memory_order_relaxed);
+}
+
+void Lifecycle::emit(std::string_view type, const std::vector<const TicketView*>& tickets,
+                     boost::json::object detail, Clock::TimePoint now) {
+  events_.publish(make_event(config_, options_.region, options_.account, type, tickets,
+                             std::move(detail), now));
+}
+
+}  // namespace sapi::matchmaking

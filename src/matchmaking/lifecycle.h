@@ -1,0 +1,147 @@
+#pragma once
+
+// The lifecycle of the tickets of one matchmaking configuration: searching, potential
+// matches, acceptance, time-outs, cancellation. Single-threaded: commands are queued from any
+// thread and applied by step(), which the configuration's matchmaking thread calls (tests
+// call it directly on a manual clock).
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <queue>
+#include <string>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "base/clock.h"
+#include "flexmatch/matchmaker.h"
+#include "matchmaking/configuration.h"
+#include "matchmaking/events.h"
+#include "matchmaking/ticket_table.h"
+#include "store/ticket_store.h"
+
+namespace sapi::matchmaking {
+
+struct LifecycleOptions {
+  std::string region = "eu-west-1";  // for ARNs in events
+  std::string account = "000000000000";
+  // How long finished tickets stay in memory (and in the store) for reads.
+  std::chrono::seconds finished_retention{3600};
+  // Wait times kept for estimatedWaitTime.
+  size_t wait_time_samples = 100;
+};
+
+// What the lifecycle tells its owner.
+struct LifecycleHooks {
+  // A ticket reached a final status (to release its players).
+  std::function<void(const TicketView&)> on_final;
+};
+
+class Lifecycle {
+ public:
+  using CancelDone = std::function<void(Result<TicketPtr>)>;
+  using AcceptDone = std::function<void(Result<TicketPtr>)>;
+
+  Lifecycle(Configuration config, LifecycleOptions options, TicketTable& table,
+            store::TicketStore* store, EventBus& events, LifecycleHooks hooks);
+  ~Lifecycle();
+
+  const Configuration& configuration() const { return config_; }
+
+  // Queues a ticket that is durable in QUEUED; step() moves it to SEARCHING.
+  void add(TicketView ticket);
+  // Queues a ticket read back after a restart: it goes back to SEARCHING with its original
+  // startTime (the potential match it may have been in was lost with the process).
+  void restore(TicketView ticket);
+  // Queues a cancellation. `force` also stops a ticket in PLACING (which FlexMatch refuses).
+  // `done` gets the ticket afterwards (already final: unchanged), or kNotFound, or
+  // kFailedPrecondition for PLACING without force.
+  void cancel(std::string ticket_id, std::string reason, std::string message, bool force,
+              CancelDone done);
+  // Queues an acceptance answer for `player_ids` of a ticket in REQUIRES_ACCEPTANCE.
+  void accept(std::string ticket_id, std::vector<std::string> player_ids, bool accept,
+              AcceptDone done);
+
+  // Applies queued commands, time-outs and, when tickets arrived or `cycle_due`, one
+  // matchmaking cycle at `now`. Returns true when it did anything.
+  bool step(Clock::TimePoint now, bool cycle_due);
+
+  // Blocks until a command is queued or `timeout` passes.
+  void wait_for_work(std::chrono::milliseconds timeout);
+  void wake();
+
+  // The median of recent wait times in seconds (rounded up), or -1 while unknown.
+  int estimated_wait_seconds() const { return estimate_.load(std::memory_order_relaxed); }
+  size_t active_tickets() const { return active_count_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Add {
+    TicketView ticket;
+    bool restored;
+  };
+  struct Cancel {
+    std::string id, reason, message;
+    bool force;
+    CancelDone done;
+  };
+  struct Accept {
+    std::string id;
+    std::vector<std::string> players;
+    bool accept;
+    AcceptDone done;
+  };
+  using Command = std::variant<Add, Cancel, Accept>;
+
+  struct Proposal {
+    std::string match_id;
+    std::vector<std::string> ticket_ids;
+    Clock::TimePoint deadline;
+  };
+
+  void push(Command c);
+  void apply(Add& c, Clock::TimePoint now);
+  void apply(Cancel& c, Clock::TimePoint now);
+  void apply(Accept& c, Clock::TimePoint now);
+  void start_searching(TicketView& t, Clock::TimePoint now, bool emit_event);
+  void on_match(flexmatch::Match& m, Clock::TimePoint now);
+  void complete(TicketView& t, Clock::TimePoint now);
+  void resolve(const std::string& match_id, std::string_view outcome, Clock::TimePoint now);
+  void finish(TicketView& t, TicketStatus status, std::string_view reason, std::string message,
+              Clock::TimePoint now);
+  void expire(Clock::TimePoint now);
+  void purge(Clock::TimePoint now);
+  void commit(TicketView& t, Clock::TimePoint now);
+  void emit(std::string_view type, const std::vector<const TicketView*>& tickets,
+            boost::json::object detail, Clock::TimePoint now);
+  void record_wait(double seconds);
+
+  Configuration config_;
+  LifecycleOptions options_;
+  TicketTable& table_;
+  store::TicketStore* store_;
+  EventBus& events_;
+  LifecycleHooks hooks_;
+  std::unique_ptr<flexmatch::Matchmaker> matchmaker_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<Command> queue_;
+
+  // Owned by the stepping thread.
+  std::unordered_map<std::string, TicketView> tickets_;  // not yet purged
+  std::map<std::string, Proposal> proposals_;            // by match id
+  using Deadline = std::pair<Clock::TimePoint, std::string>;
+  std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> timeouts_;
+  std::deque<std::pair<Clock::TimePoint, std::string>> finished_;  // end time order
+  std::deque<double> waits_;
+  bool pool_changed_ = false;
+  std::atomic<int> estimate_{-1};
+  std::atomic<size_t> active_count_{0};
+};
+
+}  // namespace sapi::matchmaking

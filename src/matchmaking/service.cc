@@ -1,0 +1,293 @@
+#include "matchmaking/service.h"
+
+#include <fmt/format.h>
+
+#include "matchmaking/ids.h"
+
+namespace sapi::matchmaking {
+namespace {
+
+bool valid_ticket_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Status check_players(const StartRequest& r) {
+  if (r.players.empty() || r.players.size() > flexmatch::kMaxPlayersPerTicket) {
+    return invalid_argument("a ticket holds 1 to 10 players");
+  }
+  bool owner_found = false;
+  std::unordered_set<std::string> seen;
+  for (const auto& p : r.players) {
+    if (p.id.empty() || p.id.size() > 1024) return invalid_argument("playerId: 1-1024 characters");
+    if (!seen.insert(p.id).second) return invalid_argument("player " + p.id + " appears twice");
+    owner_found = owner_found || p.id == r.owner_player_id;
+  }
+  if (!owner_found) return invalid_argument("the caller must be one of the ticket's players");
+  return {};
+}
+
+TicketView new_ticket(StartRequest& r, const std::string& id, Clock::TimePoint now) {
+  TicketView t;
+  t.ticket_id = id;
+  t.configuration = r.configuration;
+  t.owner_player_id = r.owner_player_id;
+  t.status = TicketStatus::kQueued;
+  t.start_time = now;
+  for (auto& p : r.players) {
+    PlayerView v;
+    v.player_id = p.id;
+    v.decoded = std::move(p);
+    t.players.push_back(std::move(v));
+  }
+  return t;
+}
+
+}  // namespace
+
+MatchmakingService::MatchmakingService(ServiceOptions options, store::TicketStore* store,
+                                       const Clock& clock)
+    : options_(std::move(options)), store_(store), clock_(clock) {}
+
+Result<std::unique_ptr<MatchmakingService>> MatchmakingService::create(
+    std::vector<Configuration> configurations, ServiceOptions options, store::TicketStore* store,
+    const Clock& clock) {
+  std::unique_ptr<MatchmakingService> s(new MatchmakingService(std::move(options), store, clock));
+  LifecycleOptions lo;
+  lo.region = s->options_.region;
+  lo.account = s->options_.account;
+  lo.finished_retention = s->options_.finished_retention;
+  LifecycleHooks hooks{[raw = s.get()](const TicketView& t) { raw->on_final(t); }};
+  for (auto& c : configurations) {
+    if (!c.rules) return invalid_argument("configuration " + c.name + " has no rule set");
+    s->lifecycles_.push_back(
+        std::make_unique<Lifecycle>(std::move(c), lo, s->table_, store, s->events_, hooks));
+  }
+  if (!s->lifecycle(s->options_.default_configuration)) {
+    return invalid_argument("the default matchmaking configuration '" +
+                            s->options_.default_configuration + "' is not defined");
+  }
+  SAPI_RETURN_IF_ERROR(s->recover());
+  if (s->options_.run_threads) {
+    for (auto& lc : s->lifecycles_) {
+      s->threads_.emplace_back([raw = s.get(), lc = lc.get()] { raw->run_lifecycle(*lc); });
+    }
+    s->threads_.emplace_back([raw = s.get()] { raw->run_housekeeping(); });
+  }
+  return s;
+}
+
+MatchmakingService::~MatchmakingService() { stop(); }
+
+void MatchmakingService::stop() {
+  if (stopping_.exchange(true)) return;
+  for (auto& lc : lifecycles_) lc->wake();
+  housekeeping_cv_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+  table_.release_all_waiters();
+}
+
+Lifecycle* MatchmakingService::lifecycle(std::string_view configuration) const {
+  if (configuration.empty()) configuration = options_.default_configuration;
+  for (const auto& lc : lifecycles_) {
+    if (lc->configuration().name == configuration) return lc.get();
+  }
+  return nullptr;
+}
+
+const Configuration* MatchmakingService::configuration(std::string_view name) const {
+  Lifecycle* lc = lifecycle(name);
+  return lc ? &lc->configuration() : nullptr;
+}
+
+Status MatchmakingService::recover() {
+  if (!store_) return {};
+  auto records = store_->list_unfinished_tickets();
+  if (!records.ok()) return records.status();
+  for (auto& r : *records) {
+    Lifecycle* lc = lifecycle(r.configuration);
+    auto view = deserialize_state(r.state, lc ? lc->configuration().rules.get() : nullptr);
+    if (!lc || !view.ok()) {
+      // The configuration was removed (or the state is unreadable): end the ticket so that
+      // its player is not left waiting for a matchmaker that will never run.
+      r.status = std::string(status_name(TicketStatus::kFailed));
+      r.finished = true;
+      r.updated_at = clock_.now();
+      SAPI_RETURN_IF_ERROR(store_->put_ticket_sync(std::move(r)));
+      continue;
+    }
+    view->ticket_id = r.id;
+    view->start_time = r.start_time;
+    view->status = TicketStatus::kSearching;
+    view->version = 0;
+    on_durable(std::move(*view), *lc, true);
+  }
+  return {};
+}
+
+void MatchmakingService::start(StartRequest request, TicketDone done) {
+  Lifecycle* lc = lifecycle(request.configuration);
+  if (!lc) return done(invalid_argument("unknown configurationName " + request.configuration));
+  request.configuration = lc->configuration().name;
+  std::string id = request.ticket_id.value_or(random_uuid());
+  if (!valid_ticket_id(id)) {
+    return done(invalid_argument("ticketId: at most 128 characters of [a-zA-Z0-9-.]"));
+  }
+  if (Status s = check_players(request); !s.ok()) return done(s);
+  auto existing = describe(id);
+  if (existing.ok()) {
+    if ((*existing)->owner_player_id == request.owner_player_id) return done(*existing);
+    return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
+  }
+  {
+    std::lock_guard lock(players_mu_);
+    if (!pending_ids_.insert(id).second) {
+      return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
+    }
+  }
+  TicketView ticket = new_ticket(request, id, clock_.now());
+  if (!store_) {
+    on_durable(ticket, *lc, false);
+    return done(table_.get(id));
+  }
+  store::TicketRecord record{id,
+                             ticket.configuration,
+                             ticket.owner_player_id,
+                             "QUEUED",
+                             false,
+                             ticket.start_time,
+                             serialize_state(ticket, lc->configuration().rules.get()),
+                             ticket.start_time};
+  store_->put_ticket(std::move(record), [this, ticket = std::move(ticket), lc,
+                                         done = std::move(done)](Status s) mutable {
+    if (!s.ok()) {
+      std::lock_guard lock(players_mu_);
+      pending_ids_.erase(ticket.ticket_id);
+      done(s);
+      return;
+    }
+    std::string id = ticket.ticket_id;
+    on_durable(std::move(ticket), *lc, false);
+    done(table_.get(id));
+  });
+}
+
+void MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool restored) {
+  ticket.version = 1;
+  table_.publish(std::make_shared<const TicketView>(ticket));
+  std::vector<std::pair<std::string, Lifecycle*>> replaced;
+  {
+    std::lock_guard lock(players_mu_);
+    pending_ids_.erase(ticket.ticket_id);
+    for (const auto& p : ticket.players) {
+      auto& slot = active_by_player_[p.player_id];
+      if (!slot.first.empty() && slot.first != ticket.ticket_id) replaced.push_back(slot);
+      slot = {ticket.ticket_id, &lc};
+    }
+  }
+  for (auto& [old_id, old_lc] : replaced) {
+    old_lc->cancel(old_id, std::string(kReasonReplaced),
+                   "Replaced by ticket " + ticket.ticket_id + " of the same player", true, nullptr);
+  }
+  if (restored) {
+    lc.restore(std::move(ticket));
+  } else {
+    lc.add(std::move(ticket));
+  }
+}
+
+void MatchmakingService::on_final(const TicketView& ticket) {
+  std::lock_guard lock(players_mu_);
+  for (const auto& p : ticket.players) {
+    auto it = active_by_player_.find(p.player_id);
+    if (it != active_by_player_.end() && it->second.first == ticket.ticket_id) {
+      active_by_player_.erase(it);
+    }
+  }
+}
+
+Result<TicketPtr> MatchmakingService::describe(const std::string& ticket_id) const {
+  if (TicketPtr t = table_.get(ticket_id)) return t;
+  if (!store_) return not_found("no ticket with this id");
+  auto record = store_->get_ticket(ticket_id);
+  if (!record.ok()) return record.status();
+  auto view = deserialize_state(record->state, nullptr);
+  if (!view.ok()) return internal_error("stored ticket is unreadable");
+  if (view->end_time && *view->end_time + options_.finished_retention <= clock_.now()) {
+    return not_found("no ticket with this id");
+  }
+  view->ticket_id = record->id;
+  view->start_time = record->start_time;
+  if (auto s = parse_status(record->status)) view->status = *s;
+  return TicketPtr(std::make_shared<const TicketView>(std::move(*view)));
+}
+
+void MatchmakingService::wait_for_change(const std::string& ticket_id, uint64_t seen_version,
+                                         Clock::TimePoint deadline, TicketTable::Waiter done) {
+  table_.wait(ticket_id, seen_version, deadline, std::move(done));
+}
+
+void MatchmakingService::cancel(const std::string& ticket_id, TicketDone done) {
+  auto t = describe(ticket_id);
+  if (!t.ok()) return done(t.status());
+  if (is_final((*t)->status)) return done(*t);
+  Lifecycle* lc = lifecycle((*t)->configuration);
+  if (!lc) return done(*t);
+  lc->cancel(ticket_id, std::string(kReasonCancelled), "Cancelled by request", false,
+             std::move(done));
+}
+
+void MatchmakingService::accept(const std::string& ticket_id, std::vector<std::string> player_ids,
+                                bool accept, TicketDone done) {
+  auto t = describe(ticket_id);
+  if (!t.ok()) return done(t.status());
+  Lifecycle* lc = lifecycle((*t)->configuration);
+  if (!lc) return done(failed_precondition("the ticket's configuration no longer exists"));
+  lc->accept(ticket_id, std::move(player_ids), accept, std::move(done));
+}
+
+std::optional<int> MatchmakingService::estimated_wait_seconds(
+    const std::string& configuration) const {
+  Lifecycle* lc = lifecycle(configuration);
+  if (!lc || lc->estimated_wait_seconds() < 0) return std::nullopt;
+  return lc->estimated_wait_seconds();
+}
+
+void MatchmakingService::run_once() {
+  Clock::TimePoint now = clock_.now();
+  for (auto& lc : lifecycles_) lc->step(now, true);
+  table_.expire_waiters(now);
+}
+
+void MatchmakingService::run_lifecycle(Lifecycle& lc) {
+  auto last_cycle = clock_.now();
+  while (!stopping_.load()) {
+    auto now = clock_.now();
+    bool due = now - last_cycle >= options_.cycle_interval;
+    lc.step(now, due);
+    if (due) last_cycle = now;
+    lc.wait_for_work(options_.cycle_interval);
+  }
+}
+
+void MatchmakingService::run_housekeeping() {
+  auto last_purge = clock_.now();
+  std::unique_lock lock(housekeeping_mu_);
+  while (!stopping_.load()) {
+    housekeeping_cv_.wait_for(lock, std::chrono::milliseconds(20));
+    auto now = clock_.now();
+    table_.expire_waiters(now);
+    if (store_ && now - last_purge >= std::chrono::seconds(60)) {
+      last_purge = now;
+      (void)store_->purge_finished_tickets(now - options_.finished_retention, 10000);
+    }
+  }
+}
+
+}  // namespace sapi::matchmaking
