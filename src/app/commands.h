@@ -8,6 +8,7 @@ namespace sapi::app {
 // A command's callback sets the process exit code through `exit_code`.
 void add_version_command(CLI::App& root, int& exit_code);
 void add_config_command(CLI::App& root, int& exit_code);
+void add_serve_command(CLI::App& root, int& exit_code);
 void add_ruleset_command(CLI::App& root, int& exit_code);
 
 }  // namespace sapi::app

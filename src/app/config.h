@@ -25,7 +25,8 @@ struct ServerConfig {
   int64_t max_json_depth = 32;
   int64_t header_timeout_ms = 10000;
   int64_t idle_timeout_ms = 60000;
-  int64_t request_timeout_ms = 30000;
+  int64_t body_timeout_ms = 30000;
+  int64_t write_timeout_ms = 30000;
   int64_t shutdown_deadline_ms = 10000;
   // When set, GET /metrics requires "Authorization: Bearer <metrics_token>".
   std::string metrics_token;
@@ -39,7 +40,7 @@ struct CorsConfig {
 
 struct StoreConfig {
   bool group_commit = true;
-  int64_t max_batch = 256;
+  int64_t max_batch = 1024;
   int64_t busy_timeout_ms = 5000;
 };
 

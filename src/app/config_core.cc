@@ -5,18 +5,15 @@
 
 #include "app/config_binder.h"
 #include "app/config_sections.h"
+#include "store/options.h"
 
 namespace sapi::app {
 namespace {
 
-// DynamoDB's rules for table names, which the embedded store keeps so that a configuration
-// moves between the two unchanged.
+// Table names go into SQL: the store takes plain identifiers only.
 std::string check_table_name(const std::string& value) {
-  bool ok = value.size() >= 3 && value.size() <= 255;
-  for (char c : value) {
-    ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
-  }
-  return ok ? "" : "expected 3 to 255 characters of A-Z a-z 0-9 _ - .";
+  return store::is_valid_table_name(value) ? ""
+                                           : "expected an identifier [A-Za-z_][A-Za-z0-9_]{0,62}";
 }
 
 std::string check_origin(const std::string& value) {
@@ -101,7 +98,8 @@ void bind_server_config(ConfigBinder& b, Config& c) {
   b.integer("max_json_depth", s.max_json_depth, 1, 1000);
   b.integer("header_timeout_ms", s.header_timeout_ms, 100, 3'600'000);
   b.integer("idle_timeout_ms", s.idle_timeout_ms, 100, 3'600'000);
-  b.integer("request_timeout_ms", s.request_timeout_ms, 100, 3'600'000);
+  b.integer("body_timeout_ms", s.body_timeout_ms, 100, 3'600'000);
+  b.integer("write_timeout_ms", s.write_timeout_ms, 100, 3'600'000);
   b.integer("shutdown_deadline_ms", s.shutdown_deadline_ms, 0, 3'600'000);
   b.string("metrics_token", s.metrics_token, {}, Sensitivity::kSecret);
 }

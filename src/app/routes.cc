@@ -1,0 +1,23 @@
+#include "app/routes.h"
+
+#include "api/health.h"
+#include "api/metrics_route.h"
+#include "app/game_servers.h"
+
+namespace sapi::app {
+
+Result<http::Router> build_router(Services& services) {
+  http::Router router;
+  store::Store& store = services.store;
+  api::add_health_routes(router, [&store] { return store.ping(); });
+  api::add_metrics_route(router, services.metrics, services.config.server.metrics_token);
+
+  // Route groups are mounted here, each by one call:
+  //   player identity (api/identity.h), session summaries (api/session_summary.h),
+  //   player records (api/players.h), matchmaking.
+  auto game_servers = mount_game_server_auth(services, router);
+  if (!game_servers.ok()) return game_servers.status();
+  return router;
+}
+
+}  // namespace sapi::app
