@@ -16,6 +16,7 @@
 // every process started here is also killed when the test file's process exits.
 
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -165,8 +166,10 @@ export class Server {
 //   args     extra command-line arguments
 //   listen   passed as --listen (default '127.0.0.1:0': a free port); null: not passed
 //   dataDir  passed as --data-dir (default: a temp dir); null: not passed
+//   cwd      working directory of the process (default: this process's)
 //   timeoutMs how long to wait until ready (default 15 s)
 export async function startServer({
+  cwd,
   t,
   config,
   env = {},
@@ -186,7 +189,7 @@ export async function startServer({
   if (dataDir !== null) argv.push('--data-dir', dataDir ?? path.join(dir, 'data'));
   argv.push(...args);
 
-  const child = spawn(BIN, argv, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(BIN, argv, { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const server = new Server(child, dir);
   if (t) t.after(() => server.kill());
@@ -198,12 +201,20 @@ export async function startServer({
     );
   });
   try {
-    const line = await Promise.race([
-      server.waitForLog((l) => l.message === 'listening', timeoutMs),
-      failed,
-    ]);
-    server.port = line.port;
-    server.listening = line;
+    const fixedPort = listen ? Number(listen.slice(listen.lastIndexOf(':') + 1)) : 0;
+    if (fixedPort) {
+      // The start-up line may go to a log file: poll instead of reading it.
+      server.port = fixedPort;
+      await Promise.race([pollLive(server, timeoutMs), failed]);
+    } else {
+      const line = await Promise.race([
+        server.waitForLog((l) => l.message === 'listening', timeoutMs),
+        failed,
+      ]);
+      server.port = line.port;
+      server.listening = line;
+    }
+    // One GET /health/live: tests that count requests see it.
     const res = await Promise.race([server.fetch('/health/live'), failed]);
     await res.arrayBuffer();
   } catch (e) {
@@ -212,6 +223,33 @@ export async function startServer({
   }
   failed.catch(() => {}); // later exits are the test's business
   return server;
+}
+
+async function pollLive(server, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const res = await server.fetch('/health/live');
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// A loopback port that was free a moment ago (for tests that need to know it in advance).
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 // Runs the binary to completion: resolves with {code, stdout, stderr}.
