@@ -26,8 +26,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 export const BIN = process.env.SESSION_API_BIN || path.join(repoRoot, 'build/session-api');
 
 const running = new Set();
+const tempDirs = new Set();
 process.on('exit', () => {
   for (const child of running) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 function cleanEnv(extra = {}) {
@@ -271,9 +273,11 @@ export function runCli(args, { env = {}, timeoutMs = 15000 } = {}) {
   });
 }
 
-// Writes `text` to a new temp file and returns its path (for `--config` in runCli).
+// Writes `text` to a new temp file and returns its path (for `--config` in runCli). The file
+// is removed when the test file's process exits.
 export function tempFile(name, text) {
   const dir = mkdtempSync(path.join(tmpdir(), 'session-api-e2e-'));
+  tempDirs.add(dir);
   const file = path.join(dir, name);
   writeFileSync(file, text);
   return file;
