@@ -62,6 +62,8 @@ std::optional<Clock::TimePoint> parse_iso8601(std::string_view s) {
   }
   auto offset = parse_offset(s.substr(pos));
   if (!offset) return std::nullopt;
+  // Clock counts nanoseconds in 64 bits: years 1678 to 2261 only.
+  if (year < 1678 || year > 2261) return std::nullopt;
   auto date = std::chrono::year_month_day{std::chrono::year{year},
                                           std::chrono::month{static_cast<unsigned>(month)},
                                           std::chrono::day{static_cast<unsigned>(day)}};
