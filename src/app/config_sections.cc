@@ -19,7 +19,9 @@
   X("", bind_top_level_config)    \
   X("server", bind_server_config) \
   X("cors", bind_cors_config)     \
-  X("store", bind_store_config)
+  X("store", bind_store_config)   \
+  X("auth", bind_auth_config)     \
+  X("matchmaking", bind_matchmaking_config)
 
 namespace sapi::app {
 
