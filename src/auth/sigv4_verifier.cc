@@ -7,6 +7,7 @@
 #include "auth/crypto.h"
 #include "auth/sigv4_error.h"
 #include "auth/sigv4_parse.h"
+#include "auth/sigv4_signer.h"
 
 namespace sapi::auth::sigv4 {
 
@@ -26,16 +27,6 @@ Result<std::optional<std::string_view>> single_header(const SignedRequest& reque
     found = h.value;
   }
   return found;
-}
-
-std::string format_amz_date(int64_t epoch) {
-  auto tp = std::chrono::sys_seconds(std::chrono::seconds(epoch));
-  auto days = std::chrono::floor<std::chrono::days>(tp);
-  std::chrono::year_month_day ymd(days);
-  std::chrono::hh_mm_ss hms(tp - days);
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                     hms.hours().count(), hms.minutes().count(), hms.seconds().count());
 }
 
 bool is_lower_hex64(std::string_view s) {

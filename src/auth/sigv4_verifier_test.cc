@@ -8,6 +8,7 @@
 #include "auth/crypto.h"
 #include "auth/sigv4_error.h"
 #include "auth/sigv4_parse.h"
+#include "auth/sigv4_signer.h"
 
 namespace sapi::auth::sigv4 {
 namespace {
@@ -249,6 +250,28 @@ TEST_F(VerifierTest, AcceptsWhatSmithySignsForDotSegments) {
   EXPECT_EQ(reason(r), "accepted");
   options_.accept_normalized_path = false;
   EXPECT_EQ(reason(r), "SignatureDoesNotMatch");
+}
+
+TEST_F(VerifierTest, AcceptsWhatTheBundledSignerSigns) {
+  OutgoingRequest out;
+  out.method = "POST";
+  out.raw_path = "/dev/session-summary";
+  out.query = "b=2&a=1";
+  out.headers = {{"host", "api.example.com"}, {"content-type", "application/json"}};
+  out.body = "{}";
+  SigningParams params;
+  params.access_key_id = "ASIATESTTESTTEST0002";
+  params.secret_access_key = "tmpSecretTmpSecretTmpSecretTmpSecret0000";
+  params.session_token = "FwoGZXIvYXdzEPT//////////+token/with=chars";
+  params.time = kNow;
+  sign_request(out, params);
+  SignedRequest view{out.method, out.raw_path, out.query, {}, out.body};
+  for (const auto& [n, v] : out.headers) view.headers.push_back({n, v});
+  Verifier verifier(options_, credentials_, clock_);
+  auto verified = verifier.verify(view);
+  ASSERT_TRUE(verified.ok()) << verified.status().to_string();
+  EXPECT_EQ(verified->name, "game-server-tmp");
+  EXPECT_EQ(format_amz_date(kNow), kNowAmz);
 }
 
 // --- Refusals ----------------------------------------------------------------------------
