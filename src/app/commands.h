@@ -9,6 +9,7 @@ namespace sapi::app {
 void add_version_command(CLI::App& root, int& exit_code);
 void add_config_command(CLI::App& root, int& exit_code);
 void add_serve_command(CLI::App& root, int& exit_code);
+void add_credentials_command(CLI::App& root, int& exit_code);
 void add_ruleset_command(CLI::App& root, int& exit_code);
 
 }  // namespace sapi::app

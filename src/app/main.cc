@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   sapi::app::add_version_command(root, exit_code);
   sapi::app::add_config_command(root, exit_code);
   sapi::app::add_serve_command(root, exit_code);
+  sapi::app::add_credentials_command(root, exit_code);
   sapi::app::add_ruleset_command(root, exit_code);
   try {
     root.parse(argc, argv);
