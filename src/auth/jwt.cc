@@ -55,13 +55,9 @@ Status check_client(const json::object& payload, const ClaimPolicy& policy, bool
     if (client_id && listed(policy.client_ids, *client_id)) return {};
     return unauthenticated("wrong client_id");
   }
-  const json::value* aud = payload.if_contains("aud");
-  if (aud != nullptr && aud->is_string() && listed(policy.client_ids, aud->as_string())) return {};
-  if (aud != nullptr && aud->is_array()) {
-    for (const json::value& a : aud->as_array()) {
-      if (a.is_string() && listed(policy.client_ids, a.as_string())) return {};
-    }
-  }
+  // Cognito ID tokens carry exactly one audience, the app client id, as a string.
+  auto aud = string_claim(payload, "aud");
+  if (aud && listed(policy.client_ids, *aud)) return {};
   return unauthenticated("wrong audience");
 }
 

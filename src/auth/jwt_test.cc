@@ -186,8 +186,8 @@ TEST(CheckClaims, ChecksAudienceForIdTokensAndClientIdForAccessTokens) {
   json::object p = good_payload();
   p["aud"] = "client-b";
   EXPECT_EQ(check_claims(p, policy(), kNow).status().message(), "wrong audience");
-  p["aud"] = json::array{"client-b", "client-a"};
-  EXPECT_TRUE(check_claims(p, policy(), kNow).ok());
+  p["aud"] = json::array{"client-a"};  // Cognito's aud is one string, as aws-jwt-verify expects
+  EXPECT_EQ(check_claims(p, policy(), kNow).status().message(), "wrong audience");
   ClaimPolicy any = policy();
   any.client_ids.clear();
   p["aud"] = "client-z";
