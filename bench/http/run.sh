@@ -4,7 +4,8 @@
 # Both servers run one worker pinned to one core (SERVER_CPU), wrk runs pinned to another
 # (LOAD_CPU); they are measured one after the other, alternating, for ROUNDS rounds, and the
 # median of each is printed with the ratio session-api/nginx. Loopback only; everything started
-# here is stopped on exit.
+# here is stopped on exit. session-api writes its access log (one JSON line per request, as in
+# production) to /dev/null; nginx has access_log off.
 #
 # Usage: bench/http/run.sh [--rounds N] [--duration SECONDS] [--connections N] [--layer]
 #   --layer also measures build-*/bench/http/http_bench_server (the HTTP server alone, without
@@ -104,7 +105,7 @@ wait_ready "http://127.0.0.1:$nginx_port/health/live" "${pids[-1]}"
 sapi_port=$(pick_port)
 mkdir -p "$work/data"
 SESSION_API_SERVER_THREADS=1 taskset -c "$server_cpu" "$bin" serve \
-  --listen "127.0.0.1:$sapi_port" --data-dir "$work/data" >"$work/session-api.log" 2>&1 &
+  --listen "127.0.0.1:$sapi_port" --data-dir "$work/data" >/dev/null 2>"$work/session-api.err" &
 pids+=($!)
 wait_ready "http://127.0.0.1:$sapi_port/health/live" "${pids[-1]}"
 
