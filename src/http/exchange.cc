@@ -164,7 +164,7 @@ void Exchange::handle(Request& request, Responder responder) const {
 }
 
 void Exchange::serialize(const Request& request, const Response& response, bool head, bool close,
-                         std::string& out) const {
+                         std::string& out, bool http10) const {
   int status = response.status;
   if (status < 100 || status > 999) status = 500;
   out += "HTTP/1.1 ";
@@ -191,7 +191,11 @@ void Exchange::serialize(const Request& request, const Response& response, bool 
   out += "\r\nX-Request-Id: ";
   out += request.request_id;
   out += "\r\n";
-  if (close) out += "Connection: close\r\n";
+  if (close) {
+    out += "Connection: close\r\n";
+  } else if (http10) {
+    out += "Connection: keep-alive\r\n";
+  }
   if (options_.cors.enabled) {
     auto origin = request.header("origin");
     if (origin && !has_crlf(*origin) && origin_allowed(*origin)) {

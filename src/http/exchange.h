@@ -29,10 +29,11 @@ class Exchange {
   static void assign_request_id(Request& request);
 
   // Appends the response to `out` as HTTP/1.1 bytes with Content-Type, Content-Length, Date,
-  // X-Request-Id, CORS headers when they apply, and `Connection: close` when `close`. `head`
+  // X-Request-Id, CORS headers when they apply, and `Connection: close` when `close` (or
+  // `Connection: keep-alive` for an HTTP/1.0 client that asked for it, when `http10`). `head`
   // omits the body. Extra headers with CR or LF in them are dropped.
   void serialize(const Request& request, const Response& response, bool head, bool close,
-                 std::string& out) const;
+                 std::string& out, bool http10 = false) const;
 
  private:
   bool origin_allowed(std::string_view origin) const;

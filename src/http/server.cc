@@ -274,7 +274,8 @@ void Connection::answer_parse_error() {
 void Connection::finish(const Response& response) {
   bool close = !keep_alive_ || draining_ || shared_.stopping.load(std::memory_order_relaxed);
   bool head = request_.method == Method::kHead;
-  shared_.exchange.serialize(request_, response, head, close, out_);
+  shared_.exchange.serialize(request_, response, head, close, out_,
+                             reader_.protocol() == "HTTP/1.0");
   if (close) close_after_write_ = true;
   if (shared_.observer) {
     AccessRecord record;

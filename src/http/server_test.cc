@@ -372,6 +372,16 @@ TEST_F(HttpServer, ClosesAfterAnHttp10RequestWithoutKeepAlive) {
   EXPECT_TRUE(c.closed_within(2s));
 }
 
+TEST_F(HttpServer, KeepsAnHttp10ConnectionAliveWhenAsked) {
+  start();
+  Client c(port_);
+  for (int i = 0; i < 2; ++i) {
+    auto r = c.request("GET /items/1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    ASSERT_TRUE(r) << i;
+    EXPECT_EQ(r->header("connection"), "keep-alive");
+  }
+}
+
 TEST_F(HttpServer, LetsOneRequestAnswerAnotherWaitingOne) {
   std::mutex mu;
   std::vector<Responder> waiting;
