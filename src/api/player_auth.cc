@@ -25,7 +25,7 @@ std::string_view trim(std::string_view s) {
 std::string_view bearer_token(std::string_view authorization) {
   std::string_view value = trim(authorization);
   size_t space = value.find_first_of(" \t");
-  if (space == std::string_view::npos) return value;
+  if (space == std::string_view::npos) return is_bearer_scheme(value) ? std::string_view() : value;
   if (!is_bearer_scheme(value.substr(0, space))) return {};  // another scheme, or junk
   return trim(value.substr(space + 1));
 }

@@ -104,7 +104,8 @@ TEST_F(PlayerAuthTest, MissingOrInvalidTokenIs401BeforeTheHandlerRuns) {
   for (const Case& c : std::vector<Case>{{std::nullopt, "missing Authorization header"},
                                          {"", "missing bearer token"},
                                          {"Basic dXNlcjpwYXNz", "missing bearer token"},
-                                         {"Bearer", "malformed token: not three segments"},
+                                         {"Bearer", "missing bearer token"},
+                                         {"abc", "malformed token: not three segments"},
                                          {"Bearer " + tampered, "bad signature"}}) {
     http::Response r = call(router, get("/x", c.header));
     EXPECT_EQ(r.status, 401);
@@ -171,6 +172,7 @@ TEST(BearerToken, ParsesBothForms) {
   EXPECT_EQ(bearer_token("  Bearer   abc  "), "abc");
   EXPECT_EQ(bearer_token("Basic abc"), "");
   EXPECT_EQ(bearer_token(""), "");
+  EXPECT_EQ(bearer_token("Bearer"), "");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include "api/health.h"
 #include "api/metrics_route.h"
+#include "app/config_auth.h"
 #include "app/game_servers.h"
 
 namespace sapi::app {
@@ -15,6 +16,8 @@ Result<http::Router> build_router(Services& services) {
   // Route groups are mounted here, each by one call:
   //   player identity (api/identity.h), session summaries (api/session_summary.h),
   //   player records (api/players.h), matchmaking.
+  auto player_auth = mount_player_auth(services, router);
+  if (!player_auth.ok()) return player_auth.status();
   auto game_servers = mount_game_server_auth(services, router);
   if (!game_servers.ok()) return game_servers.status();
   return router;
