@@ -56,8 +56,8 @@ void print_text(const FileResult& r) {
     return;
   }
   const size_t n = r.outcome.errors().size();
-  std::cerr << r.file << ": invalid (" << n << (n == 1 ? " error" : " errors") << ")\n";
-  for (const auto& d : r.outcome.diagnostics) std::cerr << "  " << d.to_string() << "\n";
+  std::cout << r.file << ": invalid (" << n << (n == 1 ? " error" : " errors") << ")\n";
+  for (const auto& d : r.outcome.diagnostics) std::cout << "  " << d.to_string() << "\n";
 }
 
 }  // namespace
