@@ -153,8 +153,8 @@ void MatchmakingService::start(StartRequest request, TicketDone done) {
   }
   TicketView ticket = new_ticket(request, id, clock_.now());
   if (!store_) {
-    on_durable(ticket, *lc, false);
-    return done(table_.get(id));
+    // The answer is the ticket as stored (QUEUED), whatever the matchmaker did since.
+    return done(on_durable(std::move(ticket), *lc, false));
   }
   store::TicketRecord record{id,
                              ticket.configuration,
@@ -172,15 +172,14 @@ void MatchmakingService::start(StartRequest request, TicketDone done) {
       done(s);
       return;
     }
-    std::string id = ticket.ticket_id;
-    on_durable(std::move(ticket), *lc, false);
-    done(table_.get(id));
+    done(on_durable(std::move(ticket), *lc, false));
   });
 }
 
-void MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool restored) {
+TicketPtr MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool restored) {
   ticket.version = 1;
-  table_.publish(std::make_shared<const TicketView>(ticket));
+  auto published = std::make_shared<const TicketView>(ticket);
+  table_.publish(published);
   std::vector<std::pair<std::string, Lifecycle*>> replaced;
   {
     std::lock_guard lock(players_mu_);
@@ -200,6 +199,7 @@ void MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool resto
   } else {
     lc.add(std::move(ticket));
   }
+  return published;
 }
 
 void MatchmakingService::on_final(const TicketView& ticket) {

@@ -103,7 +103,9 @@ class MatchmakingService {
   MatchmakingService(ServiceOptions options, store::TicketStore* store, const Clock& clock);
   Lifecycle* lifecycle(std::string_view configuration) const;
   Status recover();
-  void on_durable(TicketView ticket, Lifecycle& lifecycle, bool restored);
+  // Publishes a stored ticket, replaces its players' earlier tickets and hands it to its
+  // lifecycle; returns the ticket as published.
+  TicketPtr on_durable(TicketView ticket, Lifecycle& lifecycle, bool restored);
   void on_final(const TicketView& ticket);
   void run_lifecycle(Lifecycle& lifecycle);
   void run_housekeeping();

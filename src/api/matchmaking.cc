@@ -1,0 +1,257 @@
+#include "api/matchmaking.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "api/error.h"
+#include "api/matchmaking_request.h"
+
+namespace sapi::api {
+namespace {
+
+namespace json = boost::json;
+namespace mm = sapi::matchmaking;
+
+constexpr std::string_view kNotFoundMessage = "Ticket not found";
+
+struct Context {
+  const PlayerAuth& auth;
+  mm::MatchmakingService& service;
+  const Clock& clock;
+  MatchmakingRouteOptions options;
+  std::shared_ptr<PlayerRateLimiter> limiter;
+};
+
+std::optional<int> wait_estimate(const Context& c, const mm::TicketView& t) {
+  if (mm::is_final(t.status) || t.status == mm::TicketStatus::kRequiresAcceptance) {
+    return std::nullopt;
+  }
+  return c.service.estimated_wait_seconds(t.configuration);
+}
+
+json::object connection_info(const mm::TicketView& t) {
+  json::array sessions;
+  for (const auto& p : t.players) {
+    sessions.push_back({{"playerId", p.player_id},
+                        {"playerSessionId", p.player_session_id},
+                        {"PlayerId", p.player_id},
+                        {"PlayerSessionId", p.player_session_id}});
+  }
+  // STANDALONE: there is no game session, so no ARN, address or port (docs/matchmaking.md).
+  json::object info;
+  info["matchedPlayerSessions"] = std::move(sessions);
+  return info;
+}
+
+json::object ticket_object(const mm::TicketView& t, std::optional<int> estimate) {
+  json::object o;
+  o["ticketId"] = t.ticket_id;
+  o["status"] = mm::status_name(t.status);
+  if (!t.status_reason.empty()) o["statusReason"] = t.status_reason;
+  if (!t.status_message.empty()) o["statusMessage"] = t.status_message;
+  o["startTime"] = format_iso8601(t.start_time);
+  if (t.end_time) o["endTime"] = format_iso8601(*t.end_time);
+  if (estimate) o["estimatedWaitTime"] = *estimate;
+  o["configurationName"] = t.configuration;
+  if (!t.match_id.empty()) o["matchId"] = t.match_id;
+  json::array players;
+  for (const auto& p : t.players) {
+    json::object player{{"playerId", p.player_id}};
+    if (!p.team.empty()) player["team"] = p.team;
+    if (p.accepted) player["accepted"] = *p.accepted;
+    players.push_back(std::move(player));
+  }
+  o["players"] = std::move(players);
+  if (t.status == mm::TicketStatus::kCompleted) o["gameSessionConnectionInfo"] = connection_info(t);
+  return o;
+}
+
+http::Response ok(const json::object& o) { return http::Response::json(200, json::serialize(o)); }
+
+http::Response not_found_response() {
+  return http::json_error(404, "TICKET_NOT_FOUND", kNotFoundMessage);
+}
+
+// The caller's ticket, or the response to send instead (404 for someone else's ticket, so
+// that ticket ids do not reveal whether they exist).
+Result<mm::TicketPtr> own_ticket(const Context& c, const std::string& id, const Identity& who,
+                                 http::Response& error, std::string_view failure_code) {
+  auto t = c.service.describe(id);
+  if (!t.ok()) {
+    error = t.status().code() == Code::kNotFound ? not_found_response()
+                                                 : error_response(t.status(), failure_code);
+    return t.status();
+  }
+  if (!(*t)->has_player(who.player_id) && (*t)->owner_player_id != who.player_id) {
+    error = not_found_response();
+    return not_found("not the caller's ticket");
+  }
+  return t;
+}
+
+// Wraps a route: authentication, then the caller's rate limit.
+http::Handler guarded(std::shared_ptr<Context> c, PlayerHandler handler) {
+  return c->auth.require_player([c, handler = std::move(handler)](
+                                    http::Request& req, http::Responder res, const Identity& who) {
+    if (auto retry = c->limiter->acquire(who.player_id)) {
+      auto r = http::json_error(429, "TOO_MANY_REQUESTS", "Too many requests for this player");
+      r.headers.push_back({"retry-after", std::to_string(*retry)});
+      res.send(std::move(r));
+      return;
+    }
+    handler(req, std::move(res), who);
+  });
+}
+
+void start(const std::shared_ptr<Context>& c, http::Request& req, http::Responder res,
+           const Identity& who) {
+  auto body = parse_json_object(req.body, c->options.json);
+  if (!body.ok()) return res.send(error_response(body.status()));
+  std::string named;
+  if (const auto* id = body->if_contains("playerId"); id && id->is_string()) {
+    named = std::string(id->as_string());
+  }
+  auto caller = c->auth.acting_player(who, named);
+  if (!caller.ok()) return res.send(auth_error_response(caller.status()));
+  auto config_name = configuration_name(*body);
+  if (!config_name.ok()) return res.send(error_response(config_name.status()));
+  const mm::Configuration* config = c->service.configuration(*config_name);
+  if (!config) {
+    return res.send(error_response(invalid_argument("unknown configurationName " + *config_name)));
+  }
+  auto request = decode_start_request(*body, *caller, *config);
+  if (!request.ok()) return res.send(error_response(request.status()));
+  auto shared = std::make_shared<http::Responder>(std::move(res));
+  c->service.start(std::move(*request), [c, shared](Result<mm::TicketPtr> t) {
+    if (!t.ok()) {
+      Code code = t.status().code();
+      bool client = code == Code::kInvalidArgument || code == Code::kAlreadyExists;
+      shared->send(client ? error_response(t.status())
+                          : error_response(t.status(), "MATCHMAKING_FAILED"));
+      return;
+    }
+    json::object o;
+    o["ticketId"] = (*t)->ticket_id;
+    o["status"] = mm::status_name((*t)->status);
+    if (auto est = wait_estimate(*c, **t)) o["estimatedWaitTime"] = *est;
+    o["startTime"] = format_iso8601((*t)->start_time);
+    shared->send(ok(o));
+  });
+}
+
+Result<int> wait_seconds(const http::Request& req, int max) {
+  auto v = req.query_param("waitSeconds");
+  if (!v) return 0;
+  int n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size() || n < 0) {
+    return invalid_argument("waitSeconds: expected a whole number of seconds from 0 to 20");
+  }
+  return std::min(n, max);
+}
+
+void status(const std::shared_ptr<Context>& c, http::Request& req, http::Responder res,
+            const Identity& who) {
+  std::string id(req.path_param("ticketId").value_or(""));
+  auto wait = wait_seconds(req, c->options.max_wait_seconds);
+  if (!wait.ok()) return res.send(error_response(wait.status()));
+  http::Response error;
+  auto t = own_ticket(*c, id, who, error, "STATUS_FETCH_FAILED");
+  if (!t.ok()) return res.send(std::move(error));
+  if (*wait == 0 || mm::is_final((*t)->status)) {
+    return res.send(ok(ticket_object(**t, wait_estimate(*c, **t))));
+  }
+  auto shared = std::make_shared<http::Responder>(std::move(res));
+  mm::TicketPtr seen = *t;
+  c->service.wait_for_change(id, seen->version, c->clock.now() + std::chrono::seconds(*wait),
+                             [c, shared, seen](mm::TicketPtr now) {
+                               // A ticket purged meanwhile answers what the caller last had.
+                               const mm::TicketView& v = now ? *now : *seen;
+                               shared->send(ok(ticket_object(v, wait_estimate(*c, v))));
+                             });
+}
+
+void cancel(const std::shared_ptr<Context>& c, http::Request& req, http::Responder res,
+            const Identity& who) {
+  std::string id(req.path_param("ticketId").value_or(""));
+  http::Response error;
+  auto t = own_ticket(*c, id, who, error, "CANCEL_FAILED");
+  if (!t.ok()) return res.send(std::move(error));
+  auto shared = std::make_shared<http::Responder>(std::move(res));
+  c->service.cancel(id, [shared, before = *t](Result<mm::TicketPtr> after) {
+    if (!after.ok()) {
+      Code code = after.status().code();
+      shared->send(code == Code::kNotFound ? not_found_response()
+                   : code == Code::kFailedPrecondition
+                       ? error_response(after.status())
+                       : error_response(after.status(), "CANCEL_FAILED"));
+      return;
+    }
+    json::object o{{"ticketId", (*after)->ticket_id},
+                   {"status", mm::status_name((*after)->status)}};
+    bool cancelled_now = (*after)->status == mm::TicketStatus::kCancelled &&
+                         (*after)->status_reason == mm::kReasonCancelled &&
+                         !mm::is_final(before->status);
+    if (!cancelled_now) o["note"] = "Ticket already ended";
+    shared->send(ok(o));
+  });
+}
+
+void accept(const std::shared_ptr<Context>& c, http::Request& req, http::Responder res,
+            const Identity& who) {
+  std::string id(req.path_param("ticketId").value_or(""));
+  auto body = parse_json_object(req.body, c->options.json);
+  if (!body.ok()) return res.send(error_response(body.status()));
+  const json::value* type = body->if_contains("acceptanceType");
+  if (!type || !type->is_string() ||
+      (type->as_string() != "ACCEPT" && type->as_string() != "REJECT")) {
+    return res.send(error_response(invalid_argument("acceptanceType: expected ACCEPT or REJECT")));
+  }
+  bool yes = type->as_string() == "ACCEPT";
+  http::Response error;
+  auto t = own_ticket(*c, id, who, error, "ACCEPT_FAILED");
+  if (!t.ok()) return res.send(std::move(error));
+  auto shared = std::make_shared<http::Responder>(std::move(res));
+  c->service.accept(id, {who.player_id}, yes, [c, shared](Result<mm::TicketPtr> after) {
+    if (!after.ok()) {
+      shared->send(after.status().code() == Code::kNotFound ? not_found_response()
+                                                            : error_response(after.status()));
+      return;
+    }
+    shared->send(ok(ticket_object(**after, wait_estimate(*c, **after))));
+  });
+}
+
+}  // namespace
+
+std::string ticket_status_json(const mm::TicketView& ticket,
+                               std::optional<int> estimated_wait_seconds) {
+  return json::serialize(ticket_object(ticket, estimated_wait_seconds));
+}
+
+void add_matchmaking_routes(http::Router& router, const PlayerAuth& auth,
+                            mm::MatchmakingService& service, const Clock& clock,
+                            const MatchmakingRouteOptions& options) {
+  auto c = std::make_shared<Context>(
+      Context{auth, service, clock, options,
+              std::make_shared<PlayerRateLimiter>(options.rate_per_second, options.burst, clock)});
+  using http::Method;
+  router.add(Method::kPost, "/matchmaking/start",
+             guarded(c, [c](auto& req, auto res, const auto& who) {
+               start(c, req, std::move(res), who);
+             }));
+  router.add(Method::kGet, "/matchmaking/status/{ticketId}",
+             guarded(c, [c](auto& req, auto res, const auto& who) {
+               status(c, req, std::move(res), who);
+             }));
+  router.add(Method::kDelete, "/matchmaking/cancel/{ticketId}",
+             guarded(c, [c](auto& req, auto res, const auto& who) {
+               cancel(c, req, std::move(res), who);
+             }));
+  router.add(Method::kPost, "/matchmaking/accept/{ticketId}",
+             guarded(c, [c](auto& req, auto res, const auto& who) {
+               accept(c, req, std::move(res), who);
+             }));
+}
+
+}  // namespace sapi::api

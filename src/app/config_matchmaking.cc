@@ -1,0 +1,52 @@
+#include "app/config_matchmaking.h"
+
+#include "api/matchmaking.h"
+#include "app/routes.h"
+#include "matchmaking/configuration.h"
+#include "matchmaking/service.h"
+
+namespace sapi::app {
+
+void bind_matchmaking_config(ConfigBinder& b, Config& c) {
+  auto& m = c.section<MatchmakingConfig>();
+  b.string("configurations_file", m.configurations_file);
+  b.integer("cycle_interval_ms", m.cycle_interval_ms, 1, 10000);
+  b.integer("finished_ticket_retention_seconds", m.finished_ticket_retention_seconds, 0,
+            30 * 86400);
+  b.integer("max_wait_seconds", m.max_wait_seconds, 0, 20);
+  b.integer("rate_limit_per_second", m.rate_limit_per_second, 0, 1000000);
+  b.integer("rate_limit_burst", m.rate_limit_burst, 1, 1000000);
+}
+
+Status mount_matchmaking(Services& services, http::Router& router, const api::PlayerAuth& auth) {
+  const Config& config = services.config;
+  const auto& m = config.section<MatchmakingConfig>();
+  std::vector<matchmaking::Configuration> configurations;
+  if (m.configurations_file.empty()) {
+    configurations = matchmaking::embedded_configurations(config.matchmaking_configuration_name);
+  } else {
+    auto loaded = matchmaking::load_configurations_file(m.configurations_file);
+    if (!loaded.ok()) return loaded.status();
+    configurations = std::move(*loaded);
+  }
+  matchmaking::ServiceOptions options;
+  options.default_configuration = config.matchmaking_configuration_name;
+  options.region = config.aws_region;
+  options.cycle_interval = std::chrono::milliseconds(m.cycle_interval_ms);
+  options.finished_retention = std::chrono::seconds(m.finished_ticket_retention_seconds);
+  auto service = matchmaking::MatchmakingService::create(std::move(configurations), options,
+                                                         &services.store.tickets(), services.clock);
+  if (!service.ok()) return service.status();
+  auto& kept = services.keep(std::move(*service));
+  api::MatchmakingRouteOptions route_options;
+  route_options.json = services.json;
+  route_options.max_wait_seconds = static_cast<int>(m.max_wait_seconds);
+  route_options.rate_per_second = static_cast<double>(m.rate_limit_per_second);
+  route_options.burst = static_cast<double>(m.rate_limit_burst);
+  api::add_matchmaking_routes(router, auth, kept, services.clock, route_options);
+  services.log.info("matchmaking", {{"configurations_file", m.configurations_file},
+                                    {"default_configuration", options.default_configuration}});
+  return {};
+}
+
+}  // namespace sapi::app

@@ -1,0 +1,46 @@
+#pragma once
+
+// The [matchmaking] section and the matchmaking service built from it. Keys:
+// docs/configuration.md; configurations and decisions: docs/matchmaking.md.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "app/config.h"
+#include "app/config_binder.h"
+#include "base/result.h"
+
+namespace sapi::api {
+class PlayerAuth;
+}
+namespace sapi::http {
+class Router;
+}
+
+namespace sapi::app {
+
+struct Services;
+
+struct MatchmakingConfig {
+  // A JSON file of matchmaking configurations (docs/matchmaking.md); empty: the embedded
+  // default (matchmaking_configuration_name with a two-team rule set, and seed-game).
+  std::string configurations_file;
+  int64_t cycle_interval_ms = 50;
+  int64_t finished_ticket_retention_seconds = 3600;
+  int64_t max_wait_seconds = 20;
+  // Per-player token bucket over the matchmaking routes; 0 disables it.
+  int64_t rate_limit_per_second = 10;
+  int64_t rate_limit_burst = 20;
+};
+
+// Binds the [matchmaking] keys; registered in app/config_sections.cc.
+void bind_matchmaking_config(ConfigBinder& b, Config& c);
+
+// Loads the configurations (every rule set validated: an invalid one fails with the
+// validator's messages), starts the matchmaking service on the store's tickets (resuming
+// unfinished ones) and mounts the matchmaking routes behind `auth`. The service is kept
+// alive by `services`.
+Status mount_matchmaking(Services& services, http::Router& router, const api::PlayerAuth& auth);
+
+}  // namespace sapi::app
