@@ -53,14 +53,14 @@ struct AccessRecord {
   std::string_view remote_ip;
   std::string_view caller;
   std::string_view user;
-  std::chrono::system_clock::time_point request_time;  // when the request line arrived
+  std::chrono::system_clock::time_point request_time;  // when its first byte was read
   std::string_view method;                             // as received
   std::string_view resource_path;                      // the path as received, without the query
   std::string_view route;                              // matched pattern, empty when none matched
   int status = 0;
   std::string_view protocol;            // "HTTP/1.1"
   std::size_t response_length = 0;      // body bytes
-  std::chrono::nanoseconds latency{0};  // request line arrival to response handed to the socket
+  std::chrono::nanoseconds latency{0};  // first byte of the request to the answer being queued
 };
 
 // Lets the application log and count without the server knowing about logs or metrics.
