@@ -61,18 +61,28 @@ std::vector<Group> split_by_distance(const TicketPool& pool, const RuleSet& rule
 
 void sort_by_attributes(const TicketPool& pool, const RuleSet& rules, Group& g) {
   const auto& attrs = rules.algorithm.sort_by_attributes;
+  // Number keys are party averages, computed once per ticket rather than per comparison.
+  std::vector<std::vector<double>> numbers(attrs.size());
+  std::vector<uint32_t> index(pool.slot_count(), 0);
+  for (size_t i = 0; i < g.size(); ++i) index[g[i]] = static_cast<uint32_t>(i);
+  for (size_t k = 0; k < attrs.size(); ++k) {
+    if (rules.attributes[attrs[k]].type != AttributeType::kNumber) continue;
+    numbers[k].resize(g.size());
+    for (size_t i = 0; i < g.size(); ++i) {
+      numbers[k][i] = ticket_number(pool.ticket(g[i]), attrs[k])
+                          .value_or(std::numeric_limits<double>::infinity());
+    }
+  }
   auto key_less = [&](uint32_t a, uint32_t b) {
-    for (int attr : attrs) {
-      const auto& ta = pool.ticket(a);
-      const auto& tb = pool.ticket(b);
-      if (rules.attributes[attr].type == AttributeType::kNumber) {
-        double va = ticket_number(ta, attr).value_or(std::numeric_limits<double>::infinity());
-        double vb = ticket_number(tb, attr).value_or(std::numeric_limits<double>::infinity());
+    for (size_t k = 0; k < attrs.size(); ++k) {
+      int attr = attrs[k];
+      if (!numbers[k].empty()) {
+        double va = numbers[k][index[a]], vb = numbers[k][index[b]];
         if (va != vb) return va < vb;
         continue;
       }
-      const auto& xa = ta.players[0].attributes[attr];
-      const auto& xb = tb.players[0].attributes[attr];
+      const auto& xa = pool.ticket(a).players[0].attributes[attr];
+      const auto& xb = pool.ticket(b).players[0].attributes[attr];
       if (xa.is_string() && xb.is_string() && xa.as_string() != xb.as_string()) {
         return xa.as_string() < xb.as_string();
       }

@@ -47,8 +47,12 @@ class Remaining {
 //  - one ascending distanceSort on a number attribute: outward from the anchor's value;
 //  - anything else: the sort rules' keys (rule_eval.h sort_key) computed for each anchor.
 // Candidates without a value come last, by age.
+constexpr double kNoReach = std::numeric_limits<double>::infinity();
+
 class CandidateOrder {
  public:
+  bool walks_by_distance() const { return mode_ == Mode::kDistance; }
+
   CandidateOrder(const TicketPool& pool, const RuleSet& rules, const RulePlan& plan,
                  const std::vector<uint32_t>& batch)
       : pool_(pool), rules_(rules), plan_(plan), batch_(batch), by_age_(batch.size()) {
@@ -93,8 +97,11 @@ class CandidateOrder {
     if (unvalued_left_ && unvalued_rank_[p] >= 0) unvalued_left_->remove(unvalued_rank_[p]);
   }
 
-  void start(size_t anchor) {
+  // `reach`: in distance mode, candidates further than this from the anchor's value cannot
+  // pass a rule, so the walk ends there.
+  void start(size_t anchor, double reach) {
     anchor_ = anchor;
+    reach_ = reach;
     stage_ = 0;
     cursor_ = -1;
     if (mode_ == Mode::kDistance && rank_[anchor] >= 0) {
@@ -116,7 +123,8 @@ class CandidateOrder {
       case Mode::kDistance:
         return next_by_distance();
       case Mode::kPerAnchor:
-        return cursor_ + 1 < static_cast<int64_t>(ordered_.size()) ? ordered_[++cursor_] : -1;
+        return cursor_ + 1 < static_cast<int64_t>(ordered_.size()) ? int64_t{ordered_[++cursor_]}
+                                                                   : -1;
     }
     return -1;
   }
@@ -138,7 +146,7 @@ class CandidateOrder {
       if (cursor_ < static_cast<int64_t>(order.size()) && order[cursor_] == anchor_) {
         cursor_ = left.next(cursor_ + 1);
       }
-      if (cursor_ < static_cast<int64_t>(order.size())) return order[cursor_];
+      if (cursor_ < static_cast<int64_t>(order.size())) return int64_t{order[cursor_]};
       stage_ = unvalued_stage;
       cursor_ = -1;
     }
@@ -150,7 +158,7 @@ class CandidateOrder {
     if (cursor_ < static_cast<int64_t>(unvalued_.size()) && unvalued_[cursor_] == anchor_) {
       cursor_ = unvalued_left_->next(cursor_ + 1);
     }
-    return cursor_ < static_cast<int64_t>(unvalued_.size()) ? unvalued_[cursor_] : -1;
+    return cursor_ < static_cast<int64_t>(unvalued_.size()) ? int64_t{unvalued_[cursor_]} : -1;
   }
 
   int64_t next_by_distance() {
@@ -219,9 +227,33 @@ class CandidateOrder {
   std::vector<uint32_t> ordered_;
   std::vector<Key> keyed_;
   size_t anchor_ = 0;
+  double reach_ = kNoReach;
   int stage_ = 0;
   int64_t cursor_ = -1, left_ = -1, right_ = -1;
 };
+
+// The largest value an expandable property takes up to `age` seconds.
+double largest_until(const Expandable& e, double age) {
+  double v = e.base;
+  for (const auto& s : e.steps) {
+    if (s.wait_seconds <= age) v = std::max(v, s.value);
+  }
+  return v;
+}
+
+// How far (in the distanceSort attribute) a candidate may be from the anchor and still pass
+// a rule keeping every player within maxDistance of one reference: twice maxDistance, at the
+// largest expansion age the match could reach.
+double walk_reach(const RuleSet& rules, const RulePlan& plan, double age_bound) {
+  if (plan.sort_rules.empty()) return kNoReach;
+  int attribute = rules.rules[plan.sort_rules.front()].sort_attribute;
+  double reach = kNoReach;
+  for (const auto& c : plan.checked) {
+    if (c.shortcut != RulePlan::Checked::Shortcut::kSpread || c.attribute != attribute) continue;
+    reach = std::min(reach, 2 * largest_until(*rules.rules[c.rule].max_distance, age_bound));
+  }
+  return reach;
+}
 
 void trace_anchor(MatchRecorder& recorder, uint32_t slot, bool matched, const std::string& why) {
   TicketTrace* t = recorder.traced(slot);
@@ -239,6 +271,12 @@ void build_exhaustive(const TicketPool& pool, const RuleSet& rules, const RulePl
   if (batch.empty()) return;
   Draft draft(pool, rules, plan, recorder, now_ms);
   CandidateOrder order(pool, rules, plan, batch);
+  bool oldest = rules.algorithm.expansion_age_selection == ExpansionAgeSelection::kOldest;
+  int64_t oldest_ms = now_ms;
+  for (uint32_t slot : batch) oldest_ms = std::min(oldest_ms, pool.hot(slot).submitted_ms);
+  auto age_s = [&](int64_t submitted_ms) {
+    return std::max<double>(0, static_cast<double>(now_ms - submitted_ms) / 1000);
+  };
   std::vector<char> in_draft(batch.size(), 0);
   std::vector<uint32_t> tried;
   for (size_t a = 0; a < batch.size(); ++a) {
@@ -249,7 +287,12 @@ void build_exhaustive(const TicketPool& pool, const RuleSet& rules, const RulePl
       trace_anchor(recorder, anchor, false, "the ticket alone already fails a rule");
       continue;
     }
-    order.start(a);
+    // With newest-age expansions a match is never older than its anchor; with oldest, never
+    // older than the batch's oldest ticket.
+    double age_bound = age_s(oldest ? oldest_ms : pool.hot(anchor).submitted_ms);
+    order.start(a, order.walks_by_distance() && recorder.traced_slots.empty()
+                       ? walk_reach(rules, plan, age_bound)
+                       : kNoReach);
     in_draft[a] = 1;
     tried.assign(1, static_cast<uint32_t>(a));
     size_t examined = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <limits>
 
 namespace sapi::flexmatch {
@@ -23,6 +24,10 @@ Draft::Draft(const TicketPool& pool, const RuleSet& rules, const RulePlan& plan,
   entries_.reserve(64);
   placed_teams_.reserve(kMaxMatchPlayers);
   region_worst_.assign(regions_, TicketPool::kNoLatency);
+  spread_.assign(plan.spread_rules, Spread{0, 0, 0, 0});
+  prechecked_.assign(plan.checked.size(), 0);
+  min_at_.assign(rules.teams.size(), 0);
+  max_at_.assign(rules.teams.size(), 0);
 }
 
 void Draft::clear() {
@@ -32,6 +37,7 @@ void Draft::clear() {
   placed_teams_.clear();
   region_worst_.resize(regions_);
   std::fill(region_worst_.begin(), region_worst_.end(), TicketPool::kNoLatency);
+  spread_.assign(plan_.spread_rules, Spread{0, 0, 0, 0});
   backfills_ = 0;
   latency_exact_ = true;
   needs_recheck_ = false;
@@ -55,9 +61,61 @@ double Draft::expansion_age() const {
 bool Draft::full() const {
   double age = expansion_age();
   for (size_t t = 0; t < sizes_.size(); ++t) {
-    if (sizes_[t] < rules_.max_players(static_cast<int>(t), age)) return false;
+    if (sizes_[t] < bound(rules_.teams[t].max_players, age)) return false;
   }
   return true;
+}
+
+// Rules that do not care which team a ticket joins (latency without maxDistance, a spread
+// of all players) are tested from the running state before the ticket is placed: most
+// candidates fail here, so a failure costs a few comparisons instead of a placement.
+bool Draft::precheck(uint32_t slot, double age) {
+  std::fill(prechecked_.begin(), prechecked_.end(), 0);
+  if (!recorder_.traced_slots.empty()) return true;  // traced runs take the full path
+  size_t depth = entries_.size();
+  for (size_t i = 0; i < plan_.checked.size(); ++i) {
+    const auto& c = plan_.checked[i];
+    bool pass = true;
+    if (c.shortcut == RulePlan::Checked::Shortcut::kSpread) {
+      Spread s =
+          depth == 0 ? Spread{0, 0, 0, 0} : spread_[depth * plan_.spread_rules + c.spread_slot];
+      add_to(s, slot, c.attribute);
+      bool decided = false;
+      pass = spread_pass(c, s, age, decided);
+      if (!decided) continue;
+    } else if (c.shortcut == RulePlan::Checked::Shortcut::kLatencyMax && regions_ > 0 &&
+               latency_exact_ && pool_.hot(slot).regions_exact) {
+      double max_latency = rules_.rules[c.rule].max_latency->at(age);
+      const uint16_t* mine = pool_.region_latency(slot);
+      const uint16_t* worst = region_worst_.data() + depth * regions_;
+      pass = false;
+      for (size_t r = 0; r < regions_ && !pass; ++r) {
+        uint16_t w = depth == 0 ? mine[r] : std::max(worst[r], mine[r]);
+        pass = w != TicketPool::kNoLatency && w <= max_latency;
+      }
+    } else {
+      continue;
+    }
+    recorder_.count(c.rule, pass);
+    if (!pass) return false;
+    prechecked_[i] = 1;
+  }
+  return true;
+}
+
+// Matchable tickets have a number for every player, so the pool's per-ticket statistics
+// stand for the players one by one.
+void Draft::add_to(Spread& s, uint32_t slot, int attribute) const {
+  const auto& st = pool_.number_stats(slot, attribute);
+  s.min = s.count == 0 ? st.min : std::min(s.min, st.min);
+  s.max = s.count == 0 ? st.max : std::max(s.max, st.max);
+  s.sum += st.sum;
+  s.count += pool_.hot(slot).players;
+}
+
+int Draft::bound(const Expandable& e, double age) {
+  if (e.steps.empty()) return static_cast<int>(e.base);
+  return static_cast<int>(std::lround(e.at(age)));
 }
 
 Draft::Outcome Draft::try_add(uint32_t slot) {
@@ -69,8 +127,11 @@ Draft::Outcome Draft::try_add(uint32_t slot) {
   double new_age = age_for(min_age, max_age);
   int n_teams = static_cast<int>(sizes_.size());
   for (int t = 0; t < n_teams; ++t) {
-    if (sizes_[t] > rules_.max_players(t, new_age)) return Outcome::kNoRoom;
+    min_at_[t] = bound(rules_.teams[t].min_players, new_age);
+    max_at_[t] = bound(rules_.teams[t].max_players, new_age);
+    if (sizes_[t] > max_at_[t]) return Outcome::kNoRoom;
   }
+  if (!precheck(slot, new_age)) return Outcome::kRuleFailed;
   if (hot.backfill) {
     // Players already in the game stay on their teams; new players of the request join the
     // team with the most open slots.
@@ -79,18 +140,22 @@ Draft::Outcome Draft::try_add(uint32_t slot) {
     pop();
     return Outcome::kRuleFailed;
   }
-  // Teams below minPlayers first, then the most open slots, then rule-set order.
-  for (int t = 0; t < n_teams; ++t) team_order_[t] = t;
+  // Teams below minPlayers first, then the most open slots, then rule-set order (insertion
+  // sort: a handful of teams, and no allocation).
   auto key = [&](int t) {
-    int max = rules_.max_players(t, new_age);
-    bool below = sizes_[t] < rules_.min_players(t, new_age);
-    return std::pair<int, int>(below ? 0 : 1, -(max - sizes_[t]));
+    return std::pair<int, int>(sizes_[t] < min_at_[t] ? 0 : 1, -(max_at_[t] - sizes_[t]));
   };
-  std::stable_sort(team_order_.begin(), team_order_.end(),
-                   [&](int a, int b) { return key(a) < key(b); });
+  for (int t = 0; t < n_teams; ++t) {
+    int j = t;
+    while (j > 0 && key(t) < key(team_order_[j - 1])) {
+      team_order_[j] = team_order_[j - 1];
+      --j;
+    }
+    team_order_[j] = t;
+  }
   bool had_room = false;
   for (int t : team_order_) {
-    if (sizes_[t] + hot.players > rules_.max_players(t, new_age)) continue;
+    if (sizes_[t] + hot.players > max_at_[t]) continue;
     had_room = true;
     place(slot, t, min_age, max_age);
     if (rules_pass(new_age, false)) return Outcome::kKept;
@@ -137,8 +202,50 @@ bool Draft::place(uint32_t slot, int team, double min_age, double max_age) {
     }
     latency_exact_ = latency_exact_ && pool_.hot(slot).regions_exact;
   }
+  if (plan_.spread_rules > 0) {
+    size_t k = plan_.spread_rules, depth = entries_.size();
+    spread_.resize((depth + 2) * k);
+    for (const auto& c : plan_.checked) {
+      if (c.spread_slot < 0) continue;
+      Spread s = spread_[depth * k + c.spread_slot];
+      add_to(s, slot, c.attribute);
+      spread_[(depth + 1) * k + c.spread_slot] = s;
+    }
+  }
   entries_.push_back(e);
   return true;
+}
+
+// Every player within maxDistance of the reference, from the running sum, min and max. Within
+// a hair of the limit the result could differ from the evaluator's summation order, so the
+// caller evaluates the rule in full instead (decided = false).
+bool Draft::spread_pass(const RulePlan::Checked& c, const Spread& s, double age,
+                        bool& decided) const {
+  const Rule& r = rules_.rules[c.rule];
+  decided = true;
+  if (s.count == 0) return true;
+  double ref = 0;
+  switch (c.reference) {
+    case RulePlan::Checked::Reference::kLiteral:
+      ref = r.reference->number.at(age);
+      break;
+    case RulePlan::Checked::Reference::kAvg:
+      ref = s.sum / s.count;
+      break;
+    case RulePlan::Checked::Reference::kMin:
+      ref = s.min;
+      break;
+    case RulePlan::Checked::Reference::kMax:
+      ref = s.max;
+      break;
+  }
+  double worst = std::max(std::fabs(s.max - ref), std::fabs(ref - s.min));
+  double limit = r.max_distance->at(age);
+  if (std::fabs(worst - limit) <= 1e-9 * std::max(1.0, std::fabs(limit))) {
+    decided = false;
+    return false;
+  }
+  return worst <= limit;
 }
 
 void Draft::pop() {
@@ -153,6 +260,7 @@ void Draft::pop() {
   if (pool_.hot(e.slot).backfill) backfills_--;
   entries_.pop_back();
   if (regions_ > 0) region_worst_.resize((entries_.size() + 1) * regions_);
+  if (plan_.spread_rules > 0) spread_.resize((entries_.size() + 1) * plan_.spread_rules);
   if (!pool_.hot(e.slot).regions_exact) {
     latency_exact_ = true;
     for (const auto& x : entries_)
@@ -162,25 +270,31 @@ void Draft::pop() {
 }
 
 bool Draft::rule_pass(const RulePlan::Checked* c, int rule, double age, bool shortcut) {
-  bool pass;
-  if (shortcut && c != nullptr && c->shortcut == RulePlan::Checked::Shortcut::kLatencyMax &&
-      latency_exact_ && regions_ > 0) {
+  using Shortcut = RulePlan::Checked::Shortcut;
+  bool pass = false;
+  bool decided = false;
+  if (shortcut && c != nullptr && c->shortcut == Shortcut::kSpread) {
+    pass = spread_pass(*c, spread_[entries_.size() * plan_.spread_rules + c->spread_slot], age,
+                       decided);
+  } else if (shortcut && c != nullptr && c->shortcut == Shortcut::kLatencyMax && latency_exact_ &&
+             regions_ > 0) {
     double max_latency = rules_.rules[rule].max_latency->at(age);
     const uint16_t* worst = region_worst_.data() + entries_.size() * regions_;
-    pass = false;
     for (size_t r = 0; r < regions_ && !pass; ++r) {
       pass = worst[r] != TicketPool::kNoLatency && worst[r] <= max_latency;
     }
-  } else {
-    pass = rule_passes(rules_, rule, teams_, age);
+    decided = true;
   }
+  if (!decided) pass = rule_passes(rules_, rule, teams_, age);
   recorder_.count(rule, pass);
   return pass;
 }
 
 bool Draft::rules_pass(double age, bool final_check) {
   bool skipped = false;
-  for (const auto& c : plan_.checked) {
+  for (size_t i = 0; i < plan_.checked.size(); ++i) {
+    const auto& c = plan_.checked[i];
+    if (!final_check && prechecked_[i]) continue;
     if (!final_check) {
       bool ready = true;
       for (int t : c.needs_players) ready = ready && sizes_[t] > 0;

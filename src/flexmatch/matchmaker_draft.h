@@ -99,6 +99,17 @@ class Draft {
   std::vector<int> sizes_;
   std::vector<int> placed_teams_;       // team of every placed player, in order
   std::vector<uint16_t> region_worst_;  // per entry depth, worst latency per region
+  struct Spread {
+    double sum, min, max;
+    int count;
+  };
+  std::vector<Spread> spread_;  // per entry depth, per kSpread rule
+  bool spread_pass(const RulePlan::Checked& c, const Spread& s, double age, bool& decided) const;
+  void add_to(Spread& s, uint32_t slot, int attribute) const;
+  static int bound(const Expandable& e, double age);
+  bool precheck(uint32_t slot, double age);
+  std::vector<char> prechecked_;      // per checked rule: already passed for this candidate
+  std::vector<int> min_at_, max_at_;  // team bounds at the candidate's expansion age
   std::vector<int> team_order_;
   int backfills_ = 0;
   bool needs_recheck_ = false;  // rules were skipped or tickets taken back since last check

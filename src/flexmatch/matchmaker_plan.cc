@@ -57,6 +57,55 @@ void reads_of(const RuleSet& rs, int index, Reads& r) {
   }
 }
 
+// `teams[*].players.attributes[a]` or `flatten(...)` of it over every team: every player's
+// value of number attribute a. Returns a, or -1.
+int all_players_number(const RuleSet& rs, const Expr& e) {
+  const Expr* x = &e;
+  if (x->kind == Expr::Kind::kCall && x->function == Function::kFlatten && x->args.size() == 1) {
+    x = &x->args[0];
+  }
+  if (x->kind != Expr::Kind::kAttribute || x->attribute < 0 || x->teams.size() != rs.teams.size() ||
+      rs.attributes[x->attribute].type != AttributeType::kNumber) {
+    return -1;
+  }
+  return x->attribute;
+}
+
+void plan_spread(const RuleSet& rs, const Rule& rule, RulePlan::Checked& c) {
+  using Reference = RulePlan::Checked::Reference;
+  if (rule.type != RuleType::kDistance || rule.min_distance || !rule.max_distance ||
+      rule.measurements.size() != 1 || !rule.reference) {
+    return;
+  }
+  int attribute = all_players_number(rs, rule.measurements[0].root);
+  if (attribute < 0) return;
+  const ReferenceValue& ref = *rule.reference;
+  if (ref.kind == ReferenceValue::Kind::kNumber) {
+    c.reference = Reference::kLiteral;
+  } else if (ref.kind == ReferenceValue::Kind::kExpression &&
+             ref.expression.root.kind == Expr::Kind::kCall &&
+             ref.expression.root.args.size() == 1 &&
+             all_players_number(rs, ref.expression.root.args[0]) == attribute) {
+    switch (ref.expression.root.function) {
+      case Function::kAvg:
+        c.reference = Reference::kAvg;
+        break;
+      case Function::kMin:
+        c.reference = Reference::kMin;
+        break;
+      case Function::kMax:
+        c.reference = Reference::kMax;
+        break;
+      default:
+        return;
+    }
+  } else {
+    return;
+  }
+  c.shortcut = RulePlan::Checked::Shortcut::kSpread;
+  c.attribute = attribute;
+}
+
 }  // namespace
 
 RulePlan plan_rules(const RuleSet& rs, bool incremental) {
@@ -82,6 +131,8 @@ RulePlan plan_rules(const RuleSet& rs, bool incremental) {
     if (incremental && rule.type == RuleType::kLatency && !rule.max_distance) {
       c.shortcut = RulePlan::Checked::Shortcut::kLatencyMax;
     }
+    if (incremental) plan_spread(rs, rule, c);
+    if (c.shortcut == RulePlan::Checked::Shortcut::kSpread) c.spread_slot = plan.spread_rules++;
     plan.checked.push_back(std::move(c));
   }
   return plan;

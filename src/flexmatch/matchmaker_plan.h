@@ -21,11 +21,26 @@ struct RulePlan {
     int rule = -1;
     std::vector<int> needs_players;  // teams that must be non-empty before it is evaluated
     // Incremental shortcuts (see exhaustive.cc); kGeneric evaluates the rule from scratch.
-    enum class Shortcut : unsigned char { kGeneric, kLatencyMax } shortcut = Shortcut::kGeneric;
+    enum class Shortcut : unsigned char {
+      kGeneric,
+      kLatencyMax,  // latency rule without maxDistance: worst latency per region
+      kSpread,      // every player's number within maxDistance of a literal or of the
+                    // avg/min/max of all players: running sum, min and max
+    } shortcut = Shortcut::kGeneric;
+    // kSpread: the attribute, what the reference is, and the slot of its running state.
+    enum class Reference : unsigned char {
+      kLiteral,
+      kAvg,
+      kMin,
+      kMax
+    } reference = Reference::kLiteral;
+    int attribute = -1;
+    int spread_slot = -1;
   };
   std::vector<Checked> checked;  // directly enforced rules evaluated on each candidate
   std::vector<int> deferred;     // directly enforced rules evaluated on complete matches only
   std::vector<int> sort_rules;   // in rule-set order
+  int spread_rules = 0;          // checked rules using kSpread
 };
 
 // Builds the plan. With `incremental` false every rule uses kGeneric.

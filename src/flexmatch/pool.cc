@@ -53,6 +53,20 @@ Status TicketPool::add(Ticket ticket) {
     hot_.emplace_back();
     why_.emplace_back();
     if (tracks_latency_) region_latency_.resize(region_latency_.size() + kMaxInternedRegions);
+    number_stats_.resize(number_stats_.size() + rules_.attributes.size());
+  }
+  for (size_t a = 0; a < rules_.attributes.size(); ++a) {
+    NumberStats st;
+    bool first = true;
+    for (const auto& p : ticket.players) {
+      if (!p.attributes[a].is_number()) continue;
+      double x = p.attributes[a].as_number();
+      st.min = first ? x : std::min(st.min, x);
+      st.max = first ? x : std::max(st.max, x);
+      st.sum += x;
+      first = false;
+    }
+    number_stats_[static_cast<size_t>(slot) * rules_.attributes.size() + a] = st;
   }
   Hot& h = hot_[slot];
   h = Hot{};

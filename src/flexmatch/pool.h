@@ -68,6 +68,15 @@ class TicketPool {
   }
   bool tracks_latency() const { return tracks_latency_; }
 
+  // The smallest, largest and summed value of a number attribute over the ticket's players
+  // (count = players), kept flat so that the builders do not chase the ticket's pointers.
+  struct NumberStats {
+    double min = 0, max = 0, sum = 0;
+  };
+  const NumberStats& number_stats(uint32_t slot, int attribute) const {
+    return number_stats_[static_cast<size_t>(slot) * rules_.attributes.size() + attribute];
+  }
+
  private:
   int intern_region(const std::string& name);
   static Status already_exists_error(const std::string& id);
@@ -79,6 +88,7 @@ class TicketPool {
   std::vector<Hot> hot_;
   std::vector<std::string> why_;
   std::vector<uint16_t> region_latency_;
+  std::vector<NumberStats> number_stats_;
   std::vector<uint32_t> free_;
   std::unordered_map<std::string_view, uint32_t> by_id_;
   std::vector<std::string> region_names_;
