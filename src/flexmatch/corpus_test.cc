@@ -42,7 +42,7 @@ bool mentions(const ParseOutcome& o, std::string_view text) {
 
 TEST(Corpus, EveryPublicRuleSetValidates) {
   auto files = corpus("testdata/flexmatch");
-  ASSERT_EQ(files.size(), 24u);
+  ASSERT_GE(files.size(), 24u);
   for (const auto& f : files) {
     auto o = parse_rule_set(read(f));
     std::string diags;

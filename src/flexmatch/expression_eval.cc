@@ -170,6 +170,18 @@ Val evaluate(const Expr& e, const TeamPlayers& teams) {
       return select(e, teams);
     case Expr::Kind::kCall: {
       const Expr& arg = e.args.front();
+      // count(teams[...].players) is the most common expression (team sizes); answer it
+      // without materialising the players.
+      if (e.function == Function::kCount && arg.kind == Expr::Kind::kPlayers) {
+        auto size_of = [&](int t) {
+          return static_cast<size_t>(t) < teams.size() ? static_cast<double>(teams[t].size()) : 0;
+        };
+        if (!arg.per_team) return Val::num(arg.teams.empty() ? 0 : size_of(arg.teams[0]));
+        Val out = Val::list();
+        out.items.reserve(arg.teams.size());
+        for (int t : arg.teams) out.items.push_back(Val::num(size_of(t)));
+        return out;
+      }
       Val v = evaluate(arg, teams);
       if (e.function == Function::kFlatten) {
         return arg.shape.depth >= 2 ? flatten(std::move(v)) : v;

@@ -259,9 +259,34 @@ bool batch_distance(const RuleSet& rs, const Rule& rule, const TeamPlayers& team
   return true;
 }
 
+// Whether every player has `region` at or under `max` ms; with `spread_rule`, also within its
+// maxDistance of the lowest (or average) latency there. No allocation: this runs for every
+// candidate a builder tries.
+bool region_fits(const TeamPlayers& teams, std::string_view region, double max,
+                 const Rule* spread_rule, size_t players, double age) {
+  double lowest = std::numeric_limits<double>::infinity();
+  double worst = 0;
+  double sum = 0;
+  for (const auto& team : teams) {
+    for (const auto* p : team) {
+      auto ms = p->latency_to(region);
+      if (!ms || *ms > max) return false;
+      lowest = std::min(lowest, static_cast<double>(*ms));
+      worst = std::max(worst, static_cast<double>(*ms));
+      sum += *ms;
+    }
+  }
+  if (spread_rule == nullptr || !spread_rule->max_distance) return true;
+  const double ref = spread_rule->distance_reference == DistanceReference::kAvg
+                         ? sum / static_cast<double>(players)
+                         : lowest;
+  return worst - ref <= spread_rule->max_distance->at(age);
+}
+
 bool latency(const Rule& rule, const TeamPlayers& teams, double age, std::string* why) {
   const double max =
       rule.max_latency ? rule.max_latency->at(age) : std::numeric_limits<double>::infinity();
+  const Player* first = nullptr;
   size_t players = 0;
   for (const auto& team : teams) {
     for (const auto* p : team) {
@@ -269,34 +294,23 @@ bool latency(const Rule& rule, const TeamPlayers& teams, double age, std::string
       if (p->latencies.empty()) {
         return fail(why, fmt::format("player {} reported no latency", p->id));
       }
+      if (first == nullptr) first = p;
     }
   }
-  if (players == 0) return true;
-  auto regions = common_regions(teams, max);
-  if (regions.empty()) {
+  if (first == nullptr) return true;
+  bool under_max = false;
+  for (const auto& l : first->latencies) {
+    if (l.ms > max) continue;
+    if (region_fits(teams, l.region, max, &rule, players, age)) return true;
+    under_max = under_max || region_fits(teams, l.region, max, nullptr, players, age);
+  }
+  if (!under_max || !rule.max_distance) {
     return fail(why, fmt::format("no region where every player's latency is at most {} ms", max));
-  }
-  if (!rule.max_distance) return true;
-  const double spread = rule.max_distance->at(age);
-  for (const auto& region : regions) {
-    double ref = std::numeric_limits<double>::infinity();
-    double sum = 0;
-    double worst = 0;
-    for (const auto& team : teams) {
-      for (const auto* p : team) {
-        const double ms = *p->latency_to(region);
-        ref = std::min(ref, ms);
-        sum += ms;
-        worst = std::max(worst, ms);
-      }
-    }
-    if (rule.distance_reference == DistanceReference::kAvg) ref = sum / players;
-    if (worst - ref <= spread) return true;
   }
   return fail(
       why, fmt::format("in every region under {} ms, some player's latency is more than "
                        "maxDistance {} ms above the {} latency",
-                       max, spread,
+                       max, rule.max_distance->at(age),
                        rule.distance_reference == DistanceReference::kAvg ? "average" : "lowest"));
 }
 
