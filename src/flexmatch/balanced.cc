@@ -41,6 +41,8 @@ bool balance_teams(const TicketPool& pool, const RuleSet& rules, int attribute, 
     return value(a) / pool.ticket(match.slots[a]).players.size() >
            value(b) / pool.ticket(match.slots[b]).players.size();
   });
+  std::vector<int> target(n_teams, 0);
+  for (size_t t = 0; t < n_teams; ++t) target[t] = room[t] + count[t];
   std::vector<int> teams = match.teams;
   for (size_t i : movable) {
     int size = static_cast<int>(pool.ticket(match.slots[i]).players.size());
@@ -48,7 +50,9 @@ bool balance_teams(const TicketPool& pool, const RuleSet& rules, int attribute, 
     double best_avg = std::numeric_limits<double>::infinity();
     for (size_t t = 0; t < n_teams; ++t) {
       if (room[t] < size) continue;
-      double avg = count[t] == 0 ? -std::numeric_limits<double>::infinity() : sum[t] / count[t];
+      // The team's share of its final size so far: the highest values are spread first, each
+      // to the team furthest behind.
+      double avg = sum[t] / std::max(target[t], 1);
       if (avg < best_avg || best < 0) {
         best = static_cast<int>(t);
         best_avg = avg;

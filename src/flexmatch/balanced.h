@@ -18,7 +18,7 @@ class MatchRecorder;
 // open slots (so equal teams fill round-robin) as long as the rules pass; a match is taken
 // when its teams are full, or at minPlayers after a pass over the batch. Then its tickets are
 // redistributed over the same team sizes to balance the average of balancedAttribute (the
-// highest values first, each to the team with the lowest average that has room); the
+// highest values first, each to the team with the lowest total relative to its size); the
 // redistribution is kept only if the match still passes every rule.
 void build_balanced(const TicketPool& pool, const RuleSet& rules, const RulePlan& plan,
                     const std::vector<uint32_t>& batch, int64_t now_ms, std::vector<char>& taken,
