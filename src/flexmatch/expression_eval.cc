@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <string>
 
 namespace sapi::flexmatch::detail {
@@ -155,6 +157,88 @@ Val flatten(Val v) {
   return out;
 }
 
+// Numeric aggregates straight from the players, for f(teams[..].players.attributes[n]) and
+// f(flatten(teams[*].players.attributes[n])): the shapes distance and comparison rules use
+// most, evaluated for every candidate a builder tries. Same results as the general path.
+bool fast_numeric(Function f) {
+  return f == Function::kMin || f == Function::kMax || f == Function::kAvg || f == Function::kSum ||
+         f == Function::kStddev;
+}
+
+template <typename Players>
+Val aggregate_players(Function f, int attribute, const Players& each_team) {
+  size_t n = 0;
+  double sum = 0;
+  double lo = std::numeric_limits<double>::infinity();
+  double hi = -lo;
+  auto for_each = [&](auto&& fn) {
+    each_team([&](const std::vector<const Player*>& players) {
+      for (const auto* p : players) {
+        if (static_cast<size_t>(attribute) >= p->attributes.size()) continue;
+        const auto& v = p->attributes[attribute];
+        if (v.is_number()) fn(v.as_number());
+      }
+    });
+  };
+  for_each([&](double x) {
+    ++n;
+    sum += x;
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  });
+  if (f == Function::kSum) return Val::num(sum);
+  if (n == 0) return {};
+  const double mean = sum / static_cast<double>(n);
+  switch (f) {
+    case Function::kMin:
+      return Val::num(lo);
+    case Function::kMax:
+      return Val::num(hi);
+    case Function::kAvg:
+      return Val::num(mean);
+    case Function::kStddev: {
+      double sq = 0;
+      for_each([&](double x) { sq += (x - mean) * (x - mean); });
+      return Val::num(std::sqrt(sq / static_cast<double>(n)));
+    }
+    default:
+      return {};
+  }
+}
+
+const std::vector<const Player*>& team_players(const TeamPlayers& teams, int t) {
+  static const std::vector<const Player*> kNoPlayers;
+  return t >= 0 && static_cast<size_t>(t) < teams.size() ? teams[t] : kNoPlayers;
+}
+
+// nullopt when the expression is not one of the fast shapes.
+std::optional<Val> try_fast(const Expr& e, const TeamPlayers& teams) {
+  if (!fast_numeric(e.function)) return std::nullopt;
+  const Expr& arg = e.args.front();
+  const Expr* attr = &arg;
+  bool all_together = false;
+  if (arg.kind == Expr::Kind::kCall && arg.function == Function::kFlatten) {
+    attr = &arg.args.front();
+    all_together = attr->per_team;
+  }
+  if (attr->kind != Expr::Kind::kAttribute || attr->shape.leaf != LeafKind::kNumber) {
+    return std::nullopt;
+  }
+  if (all_together || !attr->per_team) {
+    return aggregate_players(e.function, attr->attribute, [&](auto&& visit) {
+      for (int t : attr->teams) visit(team_players(teams, t));
+      if (attr->teams.empty()) visit(team_players(teams, -1));
+    });
+  }
+  Val out = Val::list();
+  out.items.reserve(attr->teams.size());
+  for (int t : attr->teams) {
+    out.items.push_back(aggregate_players(e.function, attr->attribute,
+                                          [&](auto&& visit) { visit(team_players(teams, t)); }));
+  }
+  return out;
+}
+
 }  // namespace
 
 Val evaluate(const Expr& e, const TeamPlayers& teams) {
@@ -170,6 +254,7 @@ Val evaluate(const Expr& e, const TeamPlayers& teams) {
       return select(e, teams);
     case Expr::Kind::kCall: {
       const Expr& arg = e.args.front();
+      if (auto fast = try_fast(e, teams)) return std::move(*fast);
       // count(teams[...].players) is the most common expression (team sizes); answer it
       // without materialising the players.
       if (e.function == Function::kCount && arg.kind == Expr::Kind::kPlayers) {
