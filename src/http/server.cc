@@ -1,6 +1,6 @@
 #include "http/server.h"
 
-#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,6 +17,7 @@
 
 #include "base/result.h"
 #include "http/exchange.h"
+#include "http/listener.h"
 #include "http/request_reader.h"
 
 namespace sapi::http {
@@ -125,7 +126,7 @@ class Worker {
     gate->io = &io;
   }
 
-  Status listen(const tcp::endpoint& endpoint);
+  Status listen(const ListenAddress& address);
   void run();
   void accept();
   void on_accept(tcp::socket socket);
@@ -403,19 +404,14 @@ void Connection::begin_drain() {
 
 // ---- Worker ----------------------------------------------------------------------------------
 
-Status Worker::listen(const tcp::endpoint& endpoint) {
+Status Worker::listen(const ListenAddress& address) {
+  auto listener = open_listener(address);
+  if (!listener.ok()) return listener.status();
   error_code ec;
-  acceptor.open(endpoint.protocol(), ec);
-  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) {
-    using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
-    acceptor.set_option(reuse_port(true), ec);
-  }
-  if (!ec) acceptor.bind(endpoint, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  acceptor.assign(listener->ipv6 ? tcp::v6() : tcp::v4(), listener->fd, ec);
   if (ec) {
-    return unavailable("cannot listen on " + endpoint.address().to_string() + ":" +
-                       std::to_string(endpoint.port()) + ": " + ec.message());
+    ::close(listener->fd);
+    return internal_error("cannot adopt the listening socket: " + ec.message());
   }
   return {};
 }
@@ -547,8 +543,6 @@ class ServerImpl : public Server {
   void wait() override;
 
  private:
-  Result<tcp::endpoint> endpoint() const;
-
   Shared shared_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::uint16_t port_ = 0;
@@ -558,22 +552,11 @@ class ServerImpl : public Server {
   bool stopped_ = false;
 };
 
-Result<tcp::endpoint> ServerImpl::endpoint() const {
-  error_code ec;
-  std::string host = shared_.options.host;
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  auto address = asio::ip::make_address(host == "localhost" ? "127.0.0.1" : host, ec);
-  if (ec) return invalid_argument("listen host must be an IP address: '" + host + "'");
-  return tcp::endpoint(address, shared_.options.port);
-}
-
 Status ServerImpl::start() {
   std::lock_guard<std::mutex> lock(mu_);
   if (started_) return failed_precondition("the server was already started");
-  auto ep = endpoint();
-  if (!ep.ok()) return ep.status();
+  auto where = reserve_address({shared_.options.host, shared_.options.port});
+  if (!where.ok()) return where.status();
   int threads = shared_.options.threads > 0
                     ? shared_.options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -581,31 +564,14 @@ Status ServerImpl::start() {
   auto shortest = std::min({o.header_timeout, o.body_timeout, o.idle_timeout, o.write_timeout});
   auto interval =
       std::clamp(shortest / 4, std::chrono::milliseconds(5), std::chrono::milliseconds(1000));
-  // SO_REUSEPORT would let a second process of the same user share the port silently; a plain
-  // bind first fails when the port is taken (and picks the port when 0 was asked).
-  tcp::endpoint where = *ep;
-  {
-    asio::io_context probe_io;
-    tcp::acceptor probe(probe_io);
-    error_code ec;
-    probe.open(where.protocol(), ec);
-    if (!ec) probe.set_option(tcp::acceptor::reuse_address(true), ec);  // past TIME_WAIT
-    if (!ec) probe.bind(where, ec);
-    if (ec) {
-      return unavailable("cannot listen on " + where.address().to_string() + ":" +
-                         std::to_string(where.port()) + ": " + ec.message());
-    }
-    where = probe.local_endpoint(ec);
-    if (ec) return internal_error("cannot read the bound address: " + ec.message());
-  }
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < threads; ++i) {
     auto worker = std::make_unique<Worker>(shared_);
     worker->sweep_interval = interval;
-    SAPI_RETURN_IF_ERROR(worker->listen(where));
+    SAPI_RETURN_IF_ERROR(worker->listen(*where));
     workers.push_back(std::move(worker));
   }
-  port_ = where.port();
+  port_ = where->port;
   workers_ = std::move(workers);
   for (auto& w : workers_) {
     Worker* worker = w.get();
