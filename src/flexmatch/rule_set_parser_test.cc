@@ -334,6 +334,20 @@ TEST(RuleSetDecisions, ReferenceValueStringIsAnExpressionOnlyWhenItLooksLikeOne)
   EXPECT_FALSE(looks_like_expression("average(x)"));
 }
 
+TEST(RuleSetDecisions, BalancedOnASmallMatchIsAcceptedWithAWarning) {
+  auto o = parse_rule_set(R"j({"ruleLanguageVersion": "1.0",
+    "playerAttributes": [{"name": "skill", "type": "number"}],
+    "algorithm": {"strategy": "balanced", "balancedAttribute": "skill"},
+    "teams": [{"name": "a", "minPlayers": 1, "maxPlayers": 5}, {"name": "b", "minPlayers": 1, "maxPlayers": 5}]})j");
+  ASSERT_TRUE(o.ok()) << all(o);
+  const Diagnostic* w = find(o, "algorithm.strategy");
+  ASSERT_NE(w, nullptr);
+  EXPECT_FALSE(w->is_error());
+  EXPECT_NE(w->message.find("documented for large matches"), std::string::npos);
+  EXPECT_EQ(o.rule_set->algorithm.batching_preference, BatchingPreference::kLargestPopulation);
+  EXPECT_EQ(o.rule_set->algorithm.balanced_attribute, 0);
+}
+
 TEST(RuleSetParser, NeverThrowsOnOddDocuments) {
   for (std::string_view body :
        {"", "null", "[]", "\"x\"", "{\"teams\": 5}", "{\"rules\": [1, 2, {}]}",
