@@ -20,7 +20,9 @@
   X("server", bind_server_config) \
   X("cors", bind_cors_config)     \
   X("store", bind_store_config)   \
-  X("auth", bind_auth_config)
+  X("auth", bind_auth_config)     \
+  X("matchmaking", bind_matchmaking_config) \
+  X("sessions", bind_sessions_config)
 
 namespace sapi::app {
 

@@ -3,6 +3,8 @@
 #include "api/health.h"
 #include "api/metrics_route.h"
 #include "app/config_auth.h"
+#include "app/config_matchmaking.h"
+#include "app/config_sessions.h"
 #include "app/game_servers.h"
 
 namespace sapi::app {
@@ -18,8 +20,10 @@ Result<http::Router> build_router(Services& services) {
   //   player records (api/players.h), matchmaking.
   auto player_auth = mount_player_auth(services, router);
   if (!player_auth.ok()) return player_auth.status();
+  SAPI_RETURN_IF_ERROR(mount_matchmaking(services, router, **player_auth));
   auto game_servers = mount_game_server_auth(services, router);
   if (!game_servers.ok()) return game_servers.status();
+  SAPI_RETURN_IF_ERROR(mount_sessions(services, router, **player_auth, **game_servers));
   return router;
 }
 
