@@ -61,6 +61,18 @@ std::vector<Group> split_by_distance(const TicketPool& pool, const RuleSet& rule
 
 void sort_by_attributes(const TicketPool& pool, const RuleSet& rules, Group& g) {
   const auto& attrs = rules.algorithm.sort_by_attributes;
+  if (attrs.size() == 1 && rules.attributes[attrs[0]].type == AttributeType::kNumber) {
+    // The common case: one number. Sorting (key, slot) pairs keeps the comparisons in cache.
+    std::vector<std::pair<double, uint32_t>> keyed(g.size());
+    for (size_t i = 0; i < g.size(); ++i) {
+      const auto& st = pool.number_stats(g[i], attrs[0]);
+      keyed[i] = {st.sum / pool.hot(g[i]).players, g[i]};
+    }
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < g.size(); ++i) g[i] = keyed[i].second;
+    return;
+  }
   // Number keys are party averages, computed once per ticket rather than per comparison.
   std::vector<std::vector<double>> numbers(attrs.size());
   std::vector<uint32_t> index(pool.slot_count(), 0);
@@ -139,18 +151,27 @@ std::vector<Group> group_by_region(const TicketPool& pool, const RuleSet& rules,
 }
 
 void order_by_age(const TicketPool& pool, BackfillPriority priority, Group& g) {
-  auto rank = [&](uint32_t s) {
-    if (!pool.hot(s).backfill || priority == BackfillPriority::kNormal) return 1;
-    return priority == BackfillPriority::kHigh ? 0 : 2;
+  struct Key {
+    int rank;
+    int64_t submitted_ms;
+    uint32_t seq, slot;
+    bool operator<(const Key& o) const {
+      if (rank != o.rank) return rank < o.rank;
+      if (submitted_ms != o.submitted_ms) return submitted_ms < o.submitted_ms;
+      return seq < o.seq;
+    }
   };
-  std::sort(g.begin(), g.end(), [&](uint32_t a, uint32_t b) {
-    const auto& ha = pool.hot(a);
-    const auto& hb = pool.hot(b);
-    int ra = rank(a), rb = rank(b);
-    if (ra != rb) return ra < rb;
-    if (ha.submitted_ms != hb.submitted_ms) return ha.submitted_ms < hb.submitted_ms;
-    return ha.seq < hb.seq;
-  });
+  std::vector<Key> keys(g.size());
+  for (size_t i = 0; i < g.size(); ++i) {
+    const auto& h = pool.hot(g[i]);
+    int rank = 1;
+    if (h.backfill && priority != BackfillPriority::kNormal) {
+      rank = priority == BackfillPriority::kHigh ? 0 : 2;
+    }
+    keys[i] = {rank, h.submitted_ms, h.seq, g[i]};
+  }
+  std::sort(keys.begin(), keys.end());
+  for (size_t i = 0; i < g.size(); ++i) g[i] = keys[i].slot;
 }
 
 }  // namespace

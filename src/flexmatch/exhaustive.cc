@@ -49,6 +49,17 @@ class Remaining {
 // Candidates without a value come last, by age.
 constexpr double kNoReach = std::numeric_limits<double>::infinity();
 
+// The ticket's party value of a number attribute (as rule_eval.h party_number), from the
+// pool's flat statistics.
+std::optional<double> party_value(const TicketPool& pool, uint32_t slot, int attribute,
+                                  PartyAggregation agg) {
+  if (!pool.hot(slot).matchable) return party_number(pool.ticket(slot), attribute, agg);
+  const auto& st = pool.number_stats(slot, attribute);
+  if (agg == PartyAggregation::kMin) return st.min;
+  if (agg == PartyAggregation::kMax) return st.max;
+  return st.sum / pool.hot(slot).players;
+}
+
 class CandidateOrder {
  public:
   bool walks_by_distance() const { return mode_ == Mode::kDistance; }
@@ -71,7 +82,7 @@ class CandidateOrder {
     bool descending = first.sort_direction == SortDirection::kDescending;
     value_.assign(batch.size(), 0);
     for (size_t i = 0; i < batch.size(); ++i) {
-      auto v = party_number(pool.ticket(batch[i]), first.sort_attribute, first.party_aggregation);
+      auto v = party_value(pool, batch[i], first.sort_attribute, first.party_aggregation);
       if (v) {
         value_[i] = descending ? -*v : *v;
         valued_.push_back(static_cast<uint32_t>(i));
