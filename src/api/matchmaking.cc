@@ -158,7 +158,11 @@ void status(const std::shared_ptr<Context>& c, http::Request& req, http::Respond
   http::Response error;
   auto t = own_ticket(*c, id, who, error, "STATUS_FETCH_FAILED");
   if (!t.ok()) return res.send(std::move(error));
-  if (*wait == 0 || mm::is_final((*t)->status)) {
+  // A client that says which status it last saw gets an answer at once when the ticket has
+  // moved on since, so a change between two polls is never missed.
+  auto known = req.query_param("knownStatus");
+  bool moved_on = known && *known != mm::status_name((*t)->status);
+  if (*wait == 0 || moved_on || mm::is_final((*t)->status)) {
     return res.send(ok(ticket_object(**t, wait_estimate(*c, **t))));
   }
   auto shared = std::make_shared<http::Responder>(std::move(res));

@@ -5,7 +5,8 @@
 //
 //   POST   /matchmaking/start               the seed's body; optional ticketId,
 //                                           configurationName, players (a party)
-//   GET    /matchmaking/status/{ticketId}   ?waitSeconds=N (at most 20) long-polls
+//   GET    /matchmaking/status/{ticketId}   ?waitSeconds=N (at most 20) long-polls;
+//                                           &knownStatus=S answers at once if no longer S
 //   DELETE /matchmaking/cancel/{ticketId}   idempotent
 //   POST   /matchmaking/accept/{ticketId}   {"acceptanceType": "ACCEPT" | "REJECT"}
 

@@ -230,6 +230,13 @@ test('a long poll returns as soon as the ticket changes, or after waitSeconds', 
   const changedMs = Date.now() - started;
   assert.equal(changed.body.status, 'COMPLETED');
   assert.ok(changedMs < 2000, `answered after ${changedMs} ms`);
+  // A client that last saw QUEUED is told at once that the ticket moved on.
+  const c = await s.start('carol');
+  await s.waitFor('carol', c.body.ticketId, 'SEARCHING');
+  started = Date.now();
+  const moved = await s.status('carol', c.body.ticketId, '?waitSeconds=10&knownStatus=QUEUED');
+  assert.equal(moved.body.status, 'SEARCHING');
+  assert.ok(Date.now() - started < 2000);
   const bad = await s.status('alice', a.body.ticketId, '?waitSeconds=soon');
   assert.equal(bad.status, 400);
 });
