@@ -140,7 +140,8 @@ void MatchmakingService::start(StartRequest request, TicketDone done) {
     return done(invalid_argument("ticketId: at most 128 characters of [a-zA-Z0-9-.]"));
   }
   if (Status s = check_players(request); !s.ok()) return done(s);
-  auto existing = describe(id);
+  // Only a caller-chosen id can already exist (a generated UUID cannot): skip the store read.
+  auto existing = request.ticket_id ? describe(id) : Result<TicketPtr>(not_found(""));
   if (existing.ok()) {
     if ((*existing)->owner_player_id == request.owner_player_id) return done(*existing);
     return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
