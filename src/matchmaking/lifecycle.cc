@@ -106,7 +106,8 @@ bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
 void Lifecycle::commit(TicketView& t, Clock::TimePoint now) {
   ++t.version;
   table_.publish(std::make_shared<const TicketView>(t));
-  if (!store_) return;
+  // SEARCHING is what recovery makes of any unfinished record, so writing it adds nothing.
+  if (!store_ || t.status == TicketStatus::kSearching) return;
   store::TicketRecord r{t.ticket_id,
                         t.configuration,
                         t.owner_player_id,
