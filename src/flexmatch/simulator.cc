@@ -165,12 +165,8 @@ class Run {
   std::vector<std::string> order_;
 };
 
-// Whole seconds print as integers ("45", not "4.5E1").
-json::value seconds_value(double s) {
-  double whole = std::round(s);
-  if (std::fabs(s - whole) < 1e-9 && std::fabs(whole) < 9e15) return static_cast<int64_t>(whole);
-  return std::round(s * 1000) / 1000;
-}
+// Seconds as the shortest decimal ("45", "117.92"): Boost.JSON would print "1.1792E2".
+std::string seconds_text(double s) { return fmt::format("{}", std::round(s * 1000) / 1000); }
 
 }  // namespace
 
@@ -222,18 +218,17 @@ std::string match_json_line(const SimulatedMatch& m) {
   }
   json::array tickets;
   for (const auto& id : m.ticket_ids) tickets.push_back(json::string(id));
-  json::object o{{"at", seconds_value(m.at)},
-                 {"matchId", m.match_id},
-                 {"tickets", std::move(tickets)},
-                 {"teams", std::move(teams)}};
-  return json::serialize(o);
+  return fmt::format(R"({{"at":{},"matchId":{},"tickets":{},"teams":{}}})", seconds_text(m.at),
+                     json::serialize(json::string(m.match_id)), json::serialize(tickets),
+                     json::serialize(teams));
 }
 
 std::string unmatched_json_line(const UnmatchedTicket& t) {
-  json::object o{
-      {"ticketId", t.ticket_id}, {"arrivedAt", seconds_value(t.arrived_at)}, {"matched", false}};
-  if (!t.reason.empty()) o["reason"] = t.reason;
-  return json::serialize(o);
+  std::string reason;
+  if (!t.reason.empty()) reason = ",\"reason\":" + json::serialize(json::string(t.reason));
+  return fmt::format(R"({{"ticketId":{},"arrivedAt":{},"matched":false{}}})",
+                     json::serialize(json::string(t.ticket_id)), seconds_text(t.arrived_at),
+                     reason);
 }
 
 }  // namespace sapi::flexmatch

@@ -78,6 +78,8 @@ TEST(Simulator, TicketsThatNeverMatchAreListedWithTheirReason) {
   EXPECT_EQ(unmatched_json_line(result.unmatched[0]),
             R"({"ticketId":"x","arrivedAt":0,"matched":false})");
   EXPECT_EQ(result.ended_at, 6);
+  EXPECT_EQ(unmatched_json_line({"z", 117.92, "no \"skill\""}),
+            R"j({"ticketId":"z","arrivedAt":117.92,"matched":false,"reason":"no \"skill\""})j");
 }
 
 TEST(Simulator, BadAttributesAreRejectedWithTheirPath) {
