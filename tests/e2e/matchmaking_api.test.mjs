@@ -313,3 +313,25 @@ test("the seed client's request works with the embedded default configuration", 
   assert.equal(st.status, 200);
   assert.equal((await st.json()).configurationName, 'session-api-dev');
 });
+
+test('an invalid rule set stops the service with the validator messages', async () => {
+  const file = tempFile(
+    'bad.json',
+    JSON.stringify({
+      configurations: [
+        {
+          name: 'duel',
+          ruleSetBody: { ruleLanguageVersion: '1.0', teams: [{ name: 'a', minPlayers: 5, maxPlayers: 2 }] },
+        },
+      ],
+    }),
+  );
+  const config = tempFile(
+    'config.toml',
+    `matchmaking_configuration_name = "duel"\n[matchmaking]\nconfigurations_file = ${JSON.stringify(file)}\n`,
+  );
+  await assert.rejects(
+    startServer({ args: ['--config', config], timeoutMs: 10000 }),
+    (e) => /exited \(code [1-9]/.test(e.message) && /teams\[0\]/.test(e.message),
+  );
+});
