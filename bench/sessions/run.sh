@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Durable session summaries over HTTP: SigV4-signed POST /session-summary against session-api,
+# first with group commit (the default), then with one transaction per write
+# (SESSION_API_STORE_GROUP_COMMIT=false), in the same run, each on a fresh temporary data dir
+# with a fresh game-server credential. The server is pinned to SERVER_CPU, bench_sessions to
+# LOAD_CPU. Prints summaries/s, p50, p99 and non-200 answers of each, and the ratio.
+# Loopback only; everything started here is stopped and removed on exit.
+#
+# Usage: bench/sessions/run.sh [--duration SECONDS] [--warmup SECONDS] [--connections N]
+#                              [--depth N]
+# Environment: SESSION_API_BIN (default build/session-api), BENCH_SESSIONS_BIN (default
+#   build/bench/sessions/bench_sessions), SERVER_CPU (0), LOAD_CPU (1), SERVER_THREADS (1).
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${SESSION_API_BIN:-$root/build/session-api}
+load_bin=${BENCH_SESSIONS_BIN:-$root/build/bench/sessions/bench_sessions}
+server_cpu=${SERVER_CPU:-0}
+load_cpu=${LOAD_CPU:-1}
+server_threads=${SERVER_THREADS:-1}
+duration=5
+warmup=1
+connections=512
+depth=1
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --duration) duration=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
+    --connections) connections=$2; shift 2 ;;
+    --depth) depth=$2; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+for tool in taskset curl timeout; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install curl util-linux coreutils)" >&2; exit 1; }
+done
+[[ -x $bin ]] || { echo "no session-api binary at $bin (make build)" >&2; exit 1; }
+[[ -x $load_bin ]] || { echo "no bench_sessions at $load_bin (build target bench_sessions)" >&2; exit 1; }
+
+work=$(mktemp -d)
+server_pid=
+stop_server() {
+  [[ -n $server_pid ]] || return 0
+  kill -TERM "$server_pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  server_pid=
+}
+cleanup() {
+  stop_server
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pick_port() {
+  local p
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 20000))
+    if port_free "$p"; then echo "$p"; return; fi
+  done
+  echo "no free port" >&2
+  exit 1
+}
+wait_ready() {  # url
+  for _ in $(seq 200); do
+    if curl -fs -o /dev/null "$1"; then return 0; fi
+    kill -0 "$server_pid" 2>/dev/null || { echo "session-api exited:" >&2; cat "$work/server.err" >&2; return 1; }
+    sleep 0.1
+  done
+  echo "session-api did not answer on $1" >&2
+  return 1
+}
+
+declare -A result
+run_mode() {  # name group_commit(true|false)
+  local name=$1 group_commit=$2 data="$work/data-$1" port out
+  mkdir -p "$data"
+  "$bin" credentials create --name bench-game-server --data-dir "$data" >"$work/cred-$name.json"
+  port=$(pick_port)
+  SESSION_API_STORE_GROUP_COMMIT=$group_commit SESSION_API_SERVER_THREADS=$server_threads \
+    taskset -c "$server_cpu" "$bin" serve --listen "127.0.0.1:$port" --data-dir "$data" \
+    >/dev/null 2>"$work/server.err" &
+  server_pid=$!
+  wait_ready "http://127.0.0.1:$port/health/live"
+  out=$(timeout $((${duration%.*} + ${warmup%.*} + 30)) taskset -c "$load_cpu" "$load_bin" \
+    --port "$port" --credentials "$work/cred-$name.json" --connections "$connections" \
+    --depth "$depth" --seconds "$duration" --warmup "$warmup")
+  stop_server
+  rm -rf "$data"
+  sed 's/^/  /' <<<"$out"
+  result[$name]=$(tail -n 1 <<<"$out")
+}
+field() { tr ' ' '\n' <<<"${result[$1]}" | awk -F= -v k="$2" '$1 == k {print $2}'; }
+
+echo "server on cpu $server_cpu" \
+  "($server_threads I/O thread), load on cpu $load_cpu; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "group commit on:"
+run_mode group true
+echo "one transaction per write (store.group_commit = false):"
+run_mode single false
+
+echo
+printf '%-26s %14s %9s %9s %8s\n' configuration "summaries/s" "p50 ms" "p99 ms" non-200
+for name in group single; do
+  printf '%-26s %14s %9s %9s %8s\n' \
+    "$([[ $name == group ]] && echo "group commit" || echo "one transaction/write")" \
+    "$(field "$name" summaries_per_s)" "$(field "$name" p50_ms)" "$(field "$name" p99_ms)" \
+    "$(field "$name" non_200)"
+done
+awk -v a="$(field group summaries_per_s)" -v b="$(field single summaries_per_s)" \
+  'BEGIN { if (b > 0) printf "ratio group commit / one transaction per write: %.1f\n", a / b;
+           else print "ratio: no summary committed without group commit" }'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ $(field group non_200) != 0 || $(field single non_200) != 0 ]]; then
+  echo "some answers were not 200" >&2
+  exit 1
+fi
