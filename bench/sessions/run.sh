@@ -77,6 +77,7 @@ wait_ready() {  # url
 }
 
 declare -A result
+field() { tr ' ' '\n' <<<"${result[$1]}" | awk -F= -v k="$2" '$1 == k {print $2}'; }
 run_mode() {  # name group_commit(true|false)
   local name=$1 group_commit=$2 data="$work/data-$1" port out
   mkdir -p "$data"
@@ -87,15 +88,26 @@ run_mode() {  # name group_commit(true|false)
     >/dev/null 2>"$work/server.err" &
   server_pid=$!
   wait_ready "http://127.0.0.1:$port/health/live"
+  local cpu_before
+  cpu_before=$(cpu_ticks "$server_pid")
   out=$(timeout $((${duration%.*} + ${warmup%.*} + 30)) taskset -c "$load_cpu" "$load_bin" \
     --port "$port" --credentials "$work/cred-$name.json" --connections "$connections" \
     --depth "$depth" --seconds "$duration" --warmup "$warmup")
+  local ticks answered
+  ticks=$(( $(cpu_ticks "$server_pid") - cpu_before ))
   stop_server
   rm -rf "$data"
-  sed 's/^/  /' <<<"$out"
   result[$name]=$(tail -n 1 <<<"$out")
+  answered=$(field "$name" answered_200)
+  # The server's CPU (all its threads, user + system) per answered summary: unlike the rate,
+  # this hardly depends on what else the machine runs.
+  result[$name]+=" server_cpu_us_per_request=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" \
+    -v n="$answered" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
+  sed 's/^/  /' <<<"$out"
+  echo "  server CPU per answered summary: $(field "$name" server_cpu_us_per_request) us"
 }
-field() { tr ' ' '\n' <<<"${result[$1]}" | awk -F= -v k="$2" '$1 == k {print $2}'; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
 
 echo "server on cpu $server_cpu" \
   "($server_threads I/O thread), load on cpu $load_cpu; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -105,12 +117,14 @@ echo "one transaction per write (store.group_commit = false):"
 run_mode single false
 
 echo
-printf '%-26s %14s %9s %9s %8s\n' configuration "summaries/s" "p50 ms" "p99 ms" non-200
+printf '%-22s %12s %9s %9s %8s %14s %12s\n' configuration "summaries/s" "p50 ms" "p99 ms" \
+  non-200 "server us/req" "load us/req"
 for name in group single; do
-  printf '%-26s %14s %9s %9s %8s\n' \
+  printf '%-22s %12s %9s %9s %8s %14s %12s\n' \
     "$([[ $name == group ]] && echo "group commit" || echo "one transaction/write")" \
     "$(field "$name" summaries_per_s)" "$(field "$name" p50_ms)" "$(field "$name" p99_ms)" \
-    "$(field "$name" non_200)"
+    "$(field "$name" non_200)" "$(field "$name" server_cpu_us_per_request)" \
+    "$(field "$name" load_cpu_us_per_request)"
 done
 awk -v a="$(field group summaries_per_s)" -v b="$(field single summaries_per_s)" \
   'BEGIN { if (b > 0) printf "ratio group commit / one transaction per write: %.1f\n", a / b;

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -255,6 +256,7 @@ class Load {
       auto sent = c.sent.front();
       c.sent.pop_front();
       if (status == 200) {
+        ++answered_ok_;
         if (now >= measure_from_ && now <= measure_to_) {
           latencies_us_.push_back(static_cast<uint32_t>(
               std::chrono::duration_cast<std::chrono::microseconds>(now - sent).count()));
@@ -326,9 +328,17 @@ class Load {
     if (unanswered_ > 0) fmt::print("  unanswered: {}\n", unanswered_);
     if (dropped_connections_ > 0) fmt::print("  connections lost: {}\n", dropped_connections_);
     if (!first_failure_.empty()) fmt::print("  first failure: {}\n", first_failure_);
-    // One line for scripts.
-    fmt::print("summaries_per_s={:.0f} p50_ms={:.2f} p99_ms={:.2f} non_200={}\n", rate, pct(0.50),
-               pct(0.99), failures);
+    // The generator's own CPU per request tells whether it, not the server, was the limit.
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    double cpu_us = (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e6 + usage.ru_utime.tv_usec +
+                    usage.ru_stime.tv_usec;
+    double load_cpu_us = answered_ok_ > 0 ? cpu_us / static_cast<double>(answered_ok_) : 0;
+    // One line for scripts; answered_200 counts the warm-up and late answers too.
+    fmt::print(
+        "summaries_per_s={:.0f} p50_ms={:.2f} p99_ms={:.2f} non_200={} answered_200={} "
+        "load_cpu_us_per_request={:.1f}\n",
+        rate, pct(0.50), pct(0.99), failures, answered_ok_, load_cpu_us);
   }
 
   const Options& options_;
@@ -341,6 +351,7 @@ class Load {
   std::map<int, uint64_t> non_200_;
   std::string first_failure_;
   uint64_t unanswered_ = 0;
+  uint64_t answered_ok_ = 0;
   uint64_t dropped_connections_ = 0;
 };
 
