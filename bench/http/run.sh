@@ -1,5 +1,15 @@
 #!/usr/bin/env bash
-# HTTP throughput of session-api's GET /health/live against nginx serving the same tiny JSON body.
+# HTTP throughput of session-api against nginx serving a tiny fixed JSON body (GET /health/live).
+#
+# session-api is measured in three scenarios against the same nginx baseline in the same run:
+#   session-api   GET /health/live, no authentication;
+#   auth-get      GET /identity/player with a valid player token from the local issuer
+#                 (`session-api token`), sent as an Authorization: Bearer header; one request
+#                 first so the verified-token cache is warm;
+#   sigv4-post    POST /identity/game-server with a small JSON body signed with SigV4 (service
+#                 execute-api) with a key from `session-api credentials create`; signed once per
+#                 round by bench/http/sigv4_wrk.mjs (node, aws4) and replayed by a wrk Lua script.
+# Each scenario is checked with one curl answering 200 before it is measured.
 #
 # Both servers run one worker pinned to one core (SERVER_CPU), wrk runs pinned to another
 # (LOAD_CPU); they are measured one after the other, alternating, for ROUNDS rounds, and the
@@ -28,13 +38,13 @@ while [[ $# -gt 0 ]]; do
     --duration) duration=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --layer) layer=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 
-for tool in nginx wrk taskset curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx-light wrk curl util-linux)" >&2; exit 1; }
+for tool in nginx wrk taskset curl node; do
+  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install nginx-light wrk curl util-linux nodejs)" >&2; exit 1; }
 done
 [[ -x $bin ]] || { echo "no session-api binary at $bin (make build)" >&2; exit 1; }
 
@@ -109,8 +119,32 @@ SESSION_API_SERVER_THREADS=1 taskset -c "$server_cpu" "$bin" serve \
 pids+=($!)
 wait_ready "http://127.0.0.1:$sapi_port/health/live" "${pids[-1]}"
 
+# Scenario i: names[i], urls[i], and either a request header headers[i] or a wrk Lua script
+# maker makers[i] (a function writing "$work/<name>.lua" and "$work/<name>.curl").
 names=(nginx session-api)
 urls=("http://127.0.0.1:$nginx_port/health/live" "http://127.0.0.1:$sapi_port/health/live")
+headers=("" "")
+makers=("" "")
+
+# Authenticated GET: the server runs on the embedded defaults, so its local issuer is on and
+# `session-api token` signs with the same key (both read it from the data dir).
+token=$("$bin" token --player bench-player --data-dir "$work/data")
+names+=(auth-get)
+urls+=("http://127.0.0.1:$sapi_port/identity/player")
+headers+=("Authorization: Bearer $token")
+makers+=("")
+
+# SigV4-signed POST with a fresh game-server key. The credentials file reloads within a second.
+"$bin" credentials create --name bench --data-dir "$work/data" >"$work/credentials.json"
+make_sigv4_post() {
+  node "$root/bench/http/sigv4_wrk.mjs" "$work/credentials.json" "127.0.0.1:$sapi_port" \
+    /identity/game-server '{"bench":true,"players":2}' "$work/sigv4-post.lua" "$work/sigv4-post.curl"
+}
+names+=(sigv4-post)
+urls+=("http://127.0.0.1:$sapi_port/identity/game-server")
+headers+=("")
+makers+=(make_sigv4_post)
+
 if [[ $layer == 1 && -n ${HTTP_BENCH_SERVER:-} ]]; then
   layer_port=$(pick_port)
   taskset -c "$server_cpu" "$HTTP_BENCH_SERVER" "$layer_port" 1 &
@@ -118,7 +152,37 @@ if [[ $layer == 1 && -n ${HTTP_BENCH_SERVER:-} ]]; then
   wait_ready "http://127.0.0.1:$layer_port/health/live" "${pids[-1]}"
   names+=(http-layer)
   urls+=("http://127.0.0.1:$layer_port/health/live")
+  headers+=("")
+  makers+=("")
 fi
+
+# wrk arguments of scenario i, (re)making its Lua script first: a SigV4 signature expires.
+wrk_args() {  # index -> fills the array `args`
+  args=()
+  if [[ -n ${headers[$1]} ]]; then args+=(-H "${headers[$1]}"); fi
+  if [[ -n ${makers[$1]} ]]; then
+    "${makers[$1]}"
+    args+=(-s "$work/${names[$1]}.lua")
+  fi
+  args+=("${urls[$1]}")
+}
+check_200() {  # index: one request as wrk will send it must answer 200
+  local code
+  if [[ -n ${makers[$1]} ]]; then
+    "${makers[$1]}"
+    code=$(curl -s -o "$work/check.out" -w '%{http_code}' -K "$work/${names[$1]}.curl")
+  elif [[ -n ${headers[$1]} ]]; then
+    code=$(curl -s -o "$work/check.out" -w '%{http_code}' -H "${headers[$1]}" "${urls[$1]}")
+  else
+    code=$(curl -s -o "$work/check.out" -w '%{http_code}' "${urls[$1]}")
+  fi
+  if [[ $code != 200 ]]; then
+    echo "${names[$1]}: ${urls[$1]} answered $code: $(head -c 300 "$work/check.out")" >&2
+    return 1
+  fi
+}
+# Checking also warms the verified-token cache (the first request verifies the signature).
+for i in "${!names[@]}"; do check_200 "$i"; done
 
 to_ms() {  # wrk latency such as 478.00us, 1.20ms, 2.00s
   awk -v v="$1" 'BEGIN {
@@ -130,25 +194,33 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {
   if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
 
 declare -A rps p50 p99
+failed=0
 run_wrk() {  # index
-  local out
+  local out args
+  wrk_args "$1"
   out=$(timeout $((duration + 15)) taskset -c "$load_cpu" wrk -t1 -c"$connections" \
-    -d"${duration}s" --latency "${urls[$1]}")
+    -d"${duration}s" --latency "${args[@]}" 2>"$work/wrk.err")
   local r l50 l99 errors
   r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   l50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   l99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   errors=$(grep -E "Non-2xx|Socket errors" <<<"$out" || true)
-  [[ -n $errors ]] && echo "  ${names[$1]}: $errors" >&2
+  # wrk reports a broken Lua script on stderr and goes on sending its default request.
+  [[ -s $work/wrk.err ]] && errors+=$(head -c 300 "$work/wrk.err")
+  if [[ -n $errors ]]; then
+    echo "  ${names[$1]}: $errors" >&2
+    failed=1
+  fi
   rps[$1]+="$r "
   p50[$1]+="$(to_ms "$l50") "
   p99[$1]+="$(to_ms "$l99") "
   printf '  round %d %-12s %10.0f req/s  p50 %s  p99 %s\n' "$2" "${names[$1]}" "$r" "$l50" "$l99"
 }
 
-echo "warm-up"
+echo "warm-up; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 for i in "${!names[@]}"; do
-  timeout 20 taskset -c "$load_cpu" wrk -t1 -c"$connections" -d1s "${urls[$i]}" >/dev/null
+  wrk_args "$i"
+  timeout 20 taskset -c "$load_cpu" wrk -t1 -c"$connections" -d1s "${args[@]}" >/dev/null
 done
 echo "measuring: $rounds rounds x ${duration}s, $connections connections, server on cpu" \
   "$server_cpu, wrk on cpu $load_cpu"
@@ -166,7 +238,13 @@ for i in "${!names[@]}"; do
   printf '%-12s %12.0f %10s %10s\n' "${names[$i]}" "${med[$i]}" "$(median <<<"${p50[$i]}")" \
     "$(median <<<"${p99[$i]}")"
 done
-awk -v a="${med[1]}" -v b="${med[0]}" 'BEGIN { printf "ratio session-api/nginx: %.2f\n", a / b }'
-if [[ ${#names[@]} -gt 2 ]]; then
-  awk -v a="${med[2]}" -v b="${med[0]}" 'BEGIN { printf "ratio http-layer/nginx: %.2f\n", a / b }'
+for i in "${!names[@]}"; do
+  (( i == 0 )) && continue
+  awk -v n="${names[$i]}" -v a="${med[$i]}" -v b="${med[0]}" \
+    'BEGIN { printf "ratio %s/nginx: %.2f\n", n, a / b }'
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if (( failed )); then
+  echo "some rounds had errors or non-2xx answers: their numbers do not count" >&2
+  exit 1
 fi
