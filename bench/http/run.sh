@@ -12,8 +12,10 @@
 # Each scenario is checked with one curl answering 200 before it is measured.
 #
 # Both servers run one worker pinned to one core (SERVER_CPU), wrk runs pinned to another
-# (LOAD_CPU); they are measured one after the other, alternating, for ROUNDS rounds, and the
-# median of each is printed with the ratio session-api/nginx. Loopback only; everything started
+# (LOAD_CPU); the scenarios are measured one after the other, in reversed order every other
+# round, for ROUNDS rounds, and the median of each is printed with its ratio to nginx, both in
+# req/s and in the server's CPU time per request (user + system, from /proc; on a shared
+# machine the second says more about the servers' own cost). Loopback only; everything started
 # here is stopped on exit. session-api writes its access log (one JSON line per request, as in
 # production) to /dev/null; nginx has access_log off.
 #
@@ -121,7 +123,10 @@ wait_ready "http://127.0.0.1:$sapi_port/health/live" "${pids[-1]}"
 
 # Scenario i: names[i], urls[i], and either a request header headers[i] or a wrk Lua script
 # maker makers[i] (a function writing "$work/<name>.lua" and "$work/<name>.curl").
+nginx_pid=${pids[0]}
+sapi_pid=${pids[1]}
 names=(nginx session-api)
+servers=("$nginx_pid" "$sapi_pid")
 urls=("http://127.0.0.1:$nginx_port/health/live" "http://127.0.0.1:$sapi_port/health/live")
 headers=("" "")
 makers=("" "")
@@ -130,6 +135,7 @@ makers=("" "")
 # `session-api token` signs with the same key (both read it from the data dir).
 token=$("$bin" token --player bench-player --data-dir "$work/data")
 names+=(auth-get)
+servers+=("$sapi_pid")
 urls+=("http://127.0.0.1:$sapi_port/identity/player")
 headers+=("Authorization: Bearer $token")
 makers+=("")
@@ -141,6 +147,7 @@ make_sigv4_post() {
     /identity/game-server '{"bench":true,"players":2}' "$work/sigv4-post.lua" "$work/sigv4-post.curl"
 }
 names+=(sigv4-post)
+servers+=("$sapi_pid")
 urls+=("http://127.0.0.1:$sapi_port/identity/game-server")
 headers+=("")
 makers+=(make_sigv4_post)
@@ -151,6 +158,7 @@ if [[ $layer == 1 && -n ${HTTP_BENCH_SERVER:-} ]]; then
   pids+=($!)
   wait_ready "http://127.0.0.1:$layer_port/health/live" "${pids[-1]}"
   names+=(http-layer)
+  servers+=("${pids[-1]}")
   urls+=("http://127.0.0.1:$layer_port/health/live")
   headers+=("")
   makers+=("")
@@ -193,14 +201,26 @@ to_ms() {  # wrk latency such as 478.00us, 1.20ms, 2.00s
 median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {
   if (NR % 2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2] + a[NR/2+1]) / 2 }'; }
 
-declare -A rps p50 p99
+# CPU time (user + system, all threads) of a server and its direct children (nginx's worker), in
+# clock ticks. Per request it hardly depends on what else the machine runs, unlike req/s.
+cpu_ticks() {  # pid
+  local total=0 p
+  for p in "$1" $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    total=$((total + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+hz=$(getconf CLK_TCK)
+declare -A rps p50 p99 cpu
 failed=0
 run_wrk() {  # index
-  local out args
+  local out args before ticks
   wrk_args "$1"
+  before=$(cpu_ticks "${servers[$1]}")
   out=$(timeout $((duration + 15)) taskset -c "$load_cpu" wrk -t1 -c"$connections" \
     -d"${duration}s" --latency "${args[@]}" 2>"$work/wrk.err")
-  local r l50 l99 errors
+  ticks=$(( $(cpu_ticks "${servers[$1]}") - before ))
+  local r l50 l99 errors n us
   r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   l50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   l99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -211,10 +231,14 @@ run_wrk() {  # index
     echo "  ${names[$1]}: $errors" >&2
     failed=1
   fi
+  n=$(awk '/ requests in / {print $1}' <<<"$out")
+  us=$(awk -v t="$ticks" -v hz="$hz" -v n="$n" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
   rps[$1]+="$r "
+  cpu[$1]+="$us "
   p50[$1]+="$(to_ms "$l50") "
   p99[$1]+="$(to_ms "$l99") "
-  printf '  round %d %-12s %10.0f req/s  p50 %s  p99 %s\n' "$2" "${names[$1]}" "$r" "$l50" "$l99"
+  printf '  round %d %-12s %10.0f req/s  p50 %-8s p99 %-8s server CPU %s us/req\n' "$2" \
+    "${names[$1]}" "$r" "$l50" "$l99" "$us"
 }
 
 echo "warm-up; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -231,17 +255,19 @@ for round in $(seq "$rounds"); do
 done
 
 echo
-printf '%-12s %12s %10s %10s\n' server "req/s" "p50 ms" "p99 ms"
-declare -A med
+printf '%-12s %12s %10s %10s %14s\n' server "req/s" "p50 ms" "p99 ms" "CPU us/req"
+declare -A med medcpu
 for i in "${!names[@]}"; do
   med[$i]=$(median <<<"${rps[$i]}")
-  printf '%-12s %12.0f %10s %10s\n' "${names[$i]}" "${med[$i]}" "$(median <<<"${p50[$i]}")" \
-    "$(median <<<"${p99[$i]}")"
+  medcpu[$i]=$(median <<<"${cpu[$i]}")
+  printf '%-12s %12.0f %10s %10s %14s\n' "${names[$i]}" "${med[$i]}" "$(median <<<"${p50[$i]}")" \
+    "$(median <<<"${p99[$i]}")" "${medcpu[$i]}"
 done
 for i in "${!names[@]}"; do
   (( i == 0 )) && continue
-  awk -v n="${names[$i]}" -v a="${med[$i]}" -v b="${med[0]}" \
-    'BEGIN { printf "ratio %s/nginx: %.2f\n", n, a / b }'
+  awk -v n="${names[$i]}" -v a="${med[$i]}" -v b="${med[0]}" -v ca="${medcpu[$i]}" \
+    -v cb="${medcpu[0]}" 'BEGIN { printf "ratio %s/nginx: %.2f req/s, %.2f by CPU per request" \
+      " (nginx us/req over %s us/req)\n", n, a / b, (ca > 0 ? cb / ca : 0), n }'
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if (( failed )); then
