@@ -10,10 +10,6 @@ namespace {
 using testing::jwks_with;
 using testing::rsa_key;
 
-std::string with_member(std::string jwk, const std::string& member) {
-  return jwk.substr(0, jwk.size() - 1) + "," + member + "}";
-}
-
 TEST(ParseJwks, LoadsRsaKeysByKid) {
   auto set = parse_jwks(jwks_with(rsa_key(2048), "k1"));
   ASSERT_TRUE(set.ok()) << set.status().to_string();
