@@ -116,6 +116,8 @@ wait_ready "http://127.0.0.1:$nginx_port/health/live" "${pids[-1]}"
 
 sapi_port=$(pick_port)
 mkdir -p "$work/data"
+# Created before the server starts so that it is loaded with the credentials file, not reloaded.
+"$bin" credentials create --name bench --data-dir "$work/data" >"$work/credentials.json"
 SESSION_API_SERVER_THREADS=1 taskset -c "$server_cpu" "$bin" serve \
   --listen "127.0.0.1:$sapi_port" --data-dir "$work/data" >/dev/null 2>"$work/session-api.err" &
 pids+=($!)
@@ -140,8 +142,7 @@ urls+=("http://127.0.0.1:$sapi_port/identity/player")
 headers+=("Authorization: Bearer $token")
 makers+=("")
 
-# SigV4-signed POST with a fresh game-server key. The credentials file reloads within a second.
-"$bin" credentials create --name bench --data-dir "$work/data" >"$work/credentials.json"
+# SigV4-signed POST with the game-server key created before the server started.
 make_sigv4_post() {
   node "$root/bench/http/sigv4_wrk.mjs" "$work/credentials.json" "127.0.0.1:$sapi_port" \
     /identity/game-server '{"bench":true,"players":2}' "$work/sigv4-post.lua" "$work/sigv4-post.curl"
@@ -174,16 +175,20 @@ wrk_args() {  # index -> fills the array `args`
   fi
   args+=("${urls[$1]}")
 }
-check_200() {  # index: one request as wrk will send it must answer 200
+check_200() {  # index: one request as wrk will send it must answer 200 within a few seconds
   local code
-  if [[ -n ${makers[$1]} ]]; then
-    "${makers[$1]}"
-    code=$(curl -s -o "$work/check.out" -w '%{http_code}' -K "$work/${names[$1]}.curl")
-  elif [[ -n ${headers[$1]} ]]; then
-    code=$(curl -s -o "$work/check.out" -w '%{http_code}' -H "${headers[$1]}" "${urls[$1]}")
-  else
-    code=$(curl -s -o "$work/check.out" -w '%{http_code}' "${urls[$1]}")
-  fi
+  [[ -z ${makers[$1]} ]] || "${makers[$1]}"
+  for _ in $(seq 30); do
+    if [[ -n ${makers[$1]} ]]; then
+      code=$(curl -s -o "$work/check.out" -w '%{http_code}' -K "$work/${names[$1]}.curl")
+    elif [[ -n ${headers[$1]} ]]; then
+      code=$(curl -s -o "$work/check.out" -w '%{http_code}' -H "${headers[$1]}" "${urls[$1]}")
+    else
+      code=$(curl -s -o "$work/check.out" -w '%{http_code}' "${urls[$1]}")
+    fi
+    [[ $code == 200 ]] && return 0
+    sleep 0.1
+  done
   if [[ $code != 200 ]]; then
     echo "${names[$1]}: ${urls[$1]} answered $code: $(head -c 300 "$work/check.out")" >&2
     return 1
@@ -250,7 +255,7 @@ echo "measuring: $rounds rounds x ${duration}s, $connections connections, server
   "$server_cpu, wrk on cpu $load_cpu"
 for round in $(seq "$rounds"); do
   # Alternate the order so that neither server always runs right after the other.
-  if (( round % 2 )); then order=("${!names[@]}"); else order=($(printf '%s\n' "${!names[@]}" | tac)); fi
+  if (( round % 2 )); then order=("${!names[@]}"); else mapfile -t order < <(printf '%s\n' "${!names[@]}" | tac); fi
   for i in "${order[@]}"; do run_wrk "$i" "$round"; done
 done
 
