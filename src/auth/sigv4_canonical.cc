@@ -4,18 +4,12 @@
 #include <utility>
 
 #include "auth/crypto.h"
+#include "base/percent.h"
 #include "auth/sigv4_error.h"
 #include "auth/sigv4_parse.h"
 
 namespace sapi::auth::sigv4 {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
 
 bool is_unreserved(unsigned char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -67,21 +61,7 @@ std::string normalize_path(std::string_view path) {
 }  // namespace
 
 bool uri_decode(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out.push_back(in[i]);
-      continue;
-    }
-    if (i + 2 >= in.size()) return false;
-    int hi = hex_value(in[i + 1]);
-    int lo = hex_value(in[i + 2]);
-    if (hi < 0 || lo < 0) return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
+  return percent_decode(in, out, /*plus_as_space=*/false);
 }
 
 void uri_encode(std::string_view in, bool keep_slash, std::string& out) {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "base/clock.h"
+#include "base/percent.h"
 #include "base/result.h"
 
 namespace sapi {
@@ -32,6 +33,23 @@ TEST(Clock, ManualClockMovesOnlyWhenTold) {
   auto start = clock.now();
   clock.advance(std::chrono::seconds(45));
   EXPECT_EQ(clock.now() - start, std::chrono::seconds(45));
+}
+
+}  // namespace
+}  // namespace sapi
+
+namespace sapi {
+namespace {
+
+TEST(PercentDecode, DecodesEscapesAndRefusesMalformedOnes) {
+  std::string out;
+  EXPECT_TRUE(percent_decode("a%20b%2Fc+d", out));
+  EXPECT_EQ(out, "a b/c+d");
+  EXPECT_TRUE(percent_decode("a+b", out, /*plus_as_space=*/true));
+  EXPECT_EQ(out, "a b");
+  EXPECT_FALSE(percent_decode("%G1", out));
+  EXPECT_FALSE(percent_decode("abc%4", out));
+  EXPECT_FALSE(percent_decode("%", out));
 }
 
 }  // namespace

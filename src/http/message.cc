@@ -17,13 +17,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
 
 std::string_view method_name(Method method) {
@@ -57,27 +50,6 @@ Method parse_method(std::string_view name) {
   if (name == "DELETE") return Method::kDelete;
   if (name == "OPTIONS") return Method::kOptions;
   return Method::kOther;
-}
-
-bool percent_decode(std::string_view in, std::string& out, bool plus_as_space) {
-  out.clear();
-  out.reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int hi = hex_value(in[i + 1]);
-      int lo = hex_value(in[i + 2]);
-      if (hi < 0 || lo < 0) return false;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return true;
 }
 
 std::optional<std::string_view> Request::header(std::string_view name) const {

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/percent.h"
+
 namespace sapi::http {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
@@ -76,8 +78,7 @@ struct Response {
 // The project's error response: `{"error": CODE, "message": text}`, properly escaped.
 Response json_error(int status, std::string_view code, std::string_view message);
 
-// Percent-decodes `in` into `out` ('+' stays '+' unless `plus_as_space`). Returns false (and
-// leaves `out` unspecified) on a malformed escape such as "%G1" or a trailing '%'.
-bool percent_decode(std::string_view in, std::string& out, bool plus_as_space = false);
+// Percent-decoding of paths and query strings (see base/percent.h).
+using sapi::percent_decode;
 
 }  // namespace sapi::http
