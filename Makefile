@@ -13,8 +13,12 @@ export CCACHE_NOHASHDIR := true
 
 run: deps build
 	@echo
-	@echo "session-api is starting on http://127.0.0.1:8080 (Ctrl-C stops it)."
-	@echo "In another terminal:  curl -s http://127.0.0.1:8080/health/ready"
+	@echo "session-api is starting on http://127.0.0.1:8080 with its data in ./data (Ctrl-C stops it)."
+	@echo "In another terminal:"
+	@echo "  curl -s http://127.0.0.1:8080/health/ready"
+	@echo "  TOKEN=\$$($(BUILD)/session-api token --player alice --data-dir data)"
+	@echo "  curl -s -H \"Authorization: Bearer \$$TOKEN\" http://127.0.0.1:8080/identity/player"
+	@echo "README.md shows a whole matchmaking session."
 	@echo
 	./$(BUILD)/session-api serve $(RUN_ARGS)
 
