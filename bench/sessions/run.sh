@@ -56,16 +56,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-pick_port() {
-  local p
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 20000))
-    if port_free "$p"; then echo "$p"; return; fi
-  done
-  echo "no free port" >&2
-  exit 1
-}
+# shellcheck source=../lib.sh
+source "$(dirname "$0")/../lib.sh"
 wait_ready() {  # url
   for _ in $(seq 200); do
     if curl -fs -o /dev/null "$1"; then return 0; fi
