@@ -285,6 +285,25 @@ TEST(FleetStore, GameServersAndSessionsRoundTrip) {
   EXPECT_TRUE(fleet.list_game_servers()->empty());
 }
 
+TEST(FleetStore, PurgesOnlyFinishedGameSessionsOlderThanTheCutoff) {
+  TempDir dir;
+  auto store = open_or_die(options_in(dir));
+  auto& fleet = store->fleet();
+  std::promise<Status> old_finished, new_finished, active;
+  fleet.put_game_session({"old", "gs1", "TERMINATED", true, "{}", at(kNow)},
+                         [&](Status s) { old_finished.set_value(s); });
+  fleet.put_game_session({"new", "gs1", "TERMINATED", true, "{}", at(kNow + 7200)},
+                         [&](Status s) { new_finished.set_value(s); });
+  fleet.put_game_session({"live", "gs1", "ACTIVE", false, "{}", at(kNow)},
+                         [&](Status s) { active.set_value(s); });
+  ASSERT_TRUE(old_finished.get_future().get().ok());
+  ASSERT_TRUE(new_finished.get_future().get().ok());
+  ASSERT_TRUE(active.get_future().get().ok());
+  EXPECT_EQ(*fleet.purge_finished_game_sessions(at(kNow + 3600), 100), 1);
+  EXPECT_EQ(*fleet.purge_finished_game_sessions(at(kNow + 3600), 100), 0);
+  EXPECT_EQ(fleet.list_active_game_sessions()->size(), 1u);
+}
+
 TEST(Store, WritesAfterCloseAreRefused) {
   TempDir dir;
   auto store = open_or_die(options_in(dir));

@@ -67,6 +67,12 @@ struct Backend {
 Result<int64_t> write_count_sync(Writer& writer, std::string_view operation,
                                  std::function<Result<int64_t>(Connection&)> fn);
 
+// Deletes at most `max_rows` rows of `table` (a fixed name, not user input) that are
+// finished and were last updated before `updated_before`; returns how many it deleted.
+// `operation` must be a string literal (it names the metric).
+Result<int64_t> purge_finished_rows(Writer& writer, const char* operation, const char* table,
+                                    Clock::TimePoint updated_before, size_t max_rows);
+
 }  // namespace sapi::store
 
 namespace sapi::store {

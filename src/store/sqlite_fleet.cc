@@ -98,19 +98,8 @@ class SqliteFleetStore final : public FleetStore {
 
   Result<int64_t> purge_finished_game_sessions(Clock::TimePoint updated_before,
                                                size_t max_rows) override {
-    int64_t before_ms = to_epoch_ms(updated_before);
-    return write_count_sync(
-        *b_.writer, "purge_finished_game_sessions",
-        [before_ms, max_rows](Connection& c) -> Result<int64_t> {
-          auto stmt = c.prepare(
-              "DELETE FROM game_sessions WHERE rowid IN (SELECT rowid FROM game_sessions "
-              "WHERE finished = 1 AND updated_at_ms < ? LIMIT ?)");
-          if (!stmt.ok()) return stmt.status();
-          Stmt s(*stmt);
-          s.bind(1, before_ms).bind(2, static_cast<int64_t>(max_rows));
-          SAPI_RETURN_IF_ERROR(expect_done(c, s, "cannot purge game sessions"));
-          return c.changes();
-        });
+    return purge_finished_rows(*b_.writer, "purge_finished_game_sessions", "game_sessions",
+                               updated_before, max_rows);
   }
 
  private:

@@ -63,6 +63,22 @@ Result<int64_t> write_count_sync(Writer& writer, std::string_view operation,
   return count;
 }
 
+Result<int64_t> purge_finished_rows(Writer& writer, const char* operation, const char* table,
+                                    Clock::TimePoint updated_before, size_t max_rows) {
+  std::string sql = std::string("DELETE FROM ") + table + " WHERE rowid IN (SELECT rowid FROM " +
+                    table + " WHERE finished = 1 AND updated_at_ms < ? LIMIT ?)";
+  int64_t before_ms = to_epoch_ms(updated_before);
+  return write_count_sync(writer, operation, [&](Connection& c) -> Result<int64_t> {
+    auto stmt = c.prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    Stmt s(*stmt);
+    s.bind(1, before_ms).bind(2, static_cast<int64_t>(max_rows));
+    int rc = s.step();
+    if (rc != SQLITE_DONE) return c.error(rc, std::string("cannot purge ") + table);
+    return c.changes();
+  });
+}
+
 bool is_valid_table_name(const std::string& name) {
   if (name.empty() || name.size() > 63) return false;
   auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };

@@ -77,20 +77,8 @@ class SqliteTicketStore final : public TicketStore {
 
   Result<int64_t> purge_finished_tickets(Clock::TimePoint updated_before,
                                          size_t max_rows) override {
-    int64_t before_ms = to_epoch_ms(updated_before);
-    return write_count_sync(
-        *b_.writer, "purge_finished_tickets",
-        [before_ms, max_rows](Connection& c) -> Result<int64_t> {
-          auto stmt = c.prepare(
-              "DELETE FROM matchmaking_tickets WHERE rowid IN (SELECT rowid FROM "
-              "matchmaking_tickets WHERE finished = 1 AND updated_at_ms < ? LIMIT ?)");
-          if (!stmt.ok()) return stmt.status();
-          Stmt s(*stmt);
-          s.bind(1, before_ms).bind(2, static_cast<int64_t>(max_rows));
-          int rc = s.step();
-          if (rc != SQLITE_DONE) return c.error(rc, "cannot purge tickets");
-          return c.changes();
-        });
+    return purge_finished_rows(*b_.writer, "purge_finished_tickets", "matchmaking_tickets",
+                               updated_before, max_rows);
   }
 
  private:
