@@ -9,7 +9,7 @@ RUN_ARGS ?=
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test build deps test-deps unit e2e asan fuzz-smoke bench-http ci format clean
+.PHONY: run test build deps test-deps unit e2e lint-openapi asan fuzz-smoke bench-http ci format clean
 
 run: deps build
 	@echo
@@ -41,8 +41,13 @@ unit: build
 e2e: build
 	SESSION_API_BIN=$(abspath $(BUILD))/session-api node --test --test-concurrency=1 tests/e2e/
 
-test: test-deps
+test: test-deps lint-openapi
 	$(MAKE) unit e2e
+
+# Offline: no telemetry, no update check.
+lint-openapi: test-deps
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  npx --no-install redocly lint --format=stylish docs/openapi.yaml
 
 asan:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DSAPI_SANITIZE=ON -DSAPI_BENCH=OFF $(CMAKE_FLAGS)
