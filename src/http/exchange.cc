@@ -164,7 +164,7 @@ void Exchange::handle(Request& request, Responder responder) const {
 }
 
 void Exchange::serialize(const Request& request, const Response& response, bool head, bool close,
-                         std::string& out, bool http10) const {
+                         std::string& out, bool http10, bool streamed) const {
   int status = response.status;
   if (status < 100 || status > 999) status = 500;
   out += "HTTP/1.1 ";
@@ -182,8 +182,12 @@ void Exchange::serialize(const Request& request, const Response& response, bool 
     } else {
       out += response.content_type;
     }
-    out += "\r\nContent-Length: ";
-    append_number(out, response.body.size());
+    if (!streamed) {
+      out += "\r\nContent-Length: ";
+      append_number(out, response.body.size());
+    } else if (!http10) {
+      out += "\r\nTransfer-Encoding: chunked";
+    }
     out += "\r\n";
   }
   out += "Date: ";
@@ -212,7 +216,7 @@ void Exchange::serialize(const Request& request, const Response& response, bool 
     out += "\r\n";
   }
   out += "\r\n";
-  if (!head && !bodiless) out += response.body;
+  if (!head && !bodiless && !streamed) out += response.body;
 }
 
 }  // namespace sapi::http

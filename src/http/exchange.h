@@ -31,9 +31,10 @@ class Exchange {
   // Appends the response to `out` as HTTP/1.1 bytes with Content-Type, Content-Length, Date,
   // X-Request-Id, CORS headers when they apply, and `Connection: close` when `close` (or
   // `Connection: keep-alive` for an HTTP/1.0 client that asked for it, when `http10`). `head`
-  // omits the body. Extra headers with CR or LF in them are dropped.
+  // omits the body. Extra headers with CR or LF in them are dropped. `streamed`: the head of a
+  // streamed body, which has no Content-Length and is chunked (unless `http10`).
   void serialize(const Request& request, const Response& response, bool head, bool close,
-                 std::string& out, bool http10 = false) const;
+                 std::string& out, bool http10 = false, bool streamed = false) const;
 
  private:
   bool origin_allowed(std::string_view origin) const;

@@ -3,6 +3,7 @@
 // Routing of requests to handlers, and the Responder a handler answers through.
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,12 +15,40 @@
 
 namespace sapi::http {
 
+// The body of a streamed response (e.g. server-sent events), written piece by piece after the
+// response head. Thread-safe: keep the shared_ptr and write from any thread.
+class ResponseStream {
+ public:
+  virtual ~ResponseStream() = default;
+
+  // Queues `data` as the next piece of the body. Returns false, queuing nothing, once the
+  // stream has ended: closed by the handler, by the client, by server shutdown, or dropped
+  // because the client stopped reading and more than the stream's cap of bytes is unsent.
+  virtual bool write(std::string_view data) = 0;
+
+  // Ends the body; the connection closes once what is queued has been written. Idempotent.
+  virtual void close() = 0;
+
+  // False once the stream has ended for any reason (close() included).
+  virtual bool is_open() const = 0;
+
+  // Runs `fn` once when the stream has ended for any reason: on the server's I/O thread, or
+  // at once on the caller's thread if it already has. `fn` must be quick and must not block.
+  virtual void on_close(std::function<void()> fn) = 0;
+};
+
 // Where a Responder delivers its answer. The server implements it for each connection; the
 // token tells the sink which request the answer belongs to. deliver() must be thread-safe.
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
   virtual void deliver(std::uint64_t token, Response response) = 0;
+
+  // Answers with `head` (its body ignored) and returns the stream of the body that follows.
+  // The default, for sinks that cannot stream, delivers `head` as a whole response and
+  // returns a stream that has already ended.
+  virtual std::shared_ptr<ResponseStream> open_stream(std::uint64_t token, Response head,
+                                                      std::size_t max_unsent_bytes);
 };
 
 // The one-time right to answer a request. Move-only; may be moved to another thread and
@@ -43,6 +72,15 @@ class Responder {
 
   // Answers the request. Safe from any thread.
   void send(Response response);
+
+  // Answers with a streamed response: `head` now (status, headers, content type; its body is
+  // ignored), then whatever the returned stream is given, until the handler or the client
+  // closes it. A client that reads too slowly, leaving more than `max_unsent_bytes` unsent,
+  // has its stream dropped (the connection closed) rather than buffered without bound.
+  // Server shutdown ends streams. Safe from any thread; the Responder is empty afterwards.
+  static constexpr std::size_t kDefaultMaxUnsentBytes = 1 << 20;
+  std::shared_ptr<ResponseStream> stream(Response head,
+                                         std::size_t max_unsent_bytes = kDefaultMaxUnsentBytes);
 
   // True until the request has been answered.
   bool pending() const { return sink_ != nullptr; }

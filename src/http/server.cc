@@ -19,6 +19,7 @@
 #include "http/exchange.h"
 #include "http/listener.h"
 #include "http/request_reader.h"
+#include "http/stream.h"
 
 namespace sapi::http {
 namespace asio = boost::asio;
@@ -68,6 +69,8 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
 
   void start() { resume(); }
   void deliver(std::uint64_t token, Response response) override;
+  std::shared_ptr<ResponseStream> open_stream(std::uint64_t token, Response head,
+                                              size_t max_unsent_bytes) override;
   void close();
   void check_deadlines(SteadyTime now);
   void begin_drain();
@@ -76,14 +79,18 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   Connection* next = nullptr;
 
  private:
-  enum class Phase { kIdle, kHeader, kBody, kHandling, kLingering, kClosed };
+  enum class Phase { kIdle, kHeader, kBody, kHandling, kStreaming, kLingering, kClosed };
 
   void resume();
   void process_buffered();
   void dispatch();
   void answer(std::uint64_t token, Response& response);
   void answer_parse_error();
-  void finish(const Response& response);
+  void finish(const Response& response, bool streamed = false);
+  void start_stream(std::uint64_t token, Response& head, std::shared_ptr<StreamChannel> channel);
+  void pump_stream();
+  void read_while_streaming();
+  void end_stream();
   void start_read();
   void on_read(const error_code& ec, size_t n);
   void start_write();
@@ -103,6 +110,7 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   std::string wbuf_;  // the bytes being written
   RequestReader reader_;
   Request request_;
+  std::shared_ptr<StreamChannel> stream_;  // while Phase::kStreaming
 
   Phase phase_ = Phase::kIdle;
   SteadyTime read_deadline_ = kNever;
@@ -184,6 +192,10 @@ void Connection::resume() {
   if (phase_ == Phase::kClosed || phase_ == Phase::kLingering) return;
   process_buffered();
   if (phase_ == Phase::kClosed) return;
+  if (phase_ == Phase::kStreaming) {
+    pump_stream();
+    return;
+  }
   if (!out_.empty()) {
     start_write();
     return;
@@ -241,7 +253,7 @@ void Connection::dispatch() {
     // The Responder has answered 500 while unwinding.
   }
   in_dispatch_ = false;
-  if (!awaiting_answer_) {
+  if (!awaiting_answer_ && phase_ != Phase::kStreaming) {
     reader_.start(request_);
     phase_ = Phase::kIdle;
     continue_sent_ = false;
@@ -272,11 +284,12 @@ void Connection::answer_parse_error() {
 }
 
 // Serialises the answer to the current request and reports it to the observer.
-void Connection::finish(const Response& response) {
-  bool close = !keep_alive_ || draining_ || shared_.stopping.load(std::memory_order_relaxed);
+void Connection::finish(const Response& response, bool streamed) {
+  bool close =
+      streamed || !keep_alive_ || draining_ || shared_.stopping.load(std::memory_order_relaxed);
   bool head = request_.method == Method::kHead;
   shared_.exchange.serialize(request_, response, head, close, out_,
-                             reader_.protocol() == "HTTP/1.0");
+                             reader_.protocol() == "HTTP/1.0", streamed);
   if (close) close_after_write_ = true;
   if (shared_.observer) {
     AccessRecord record;
@@ -341,6 +354,7 @@ void Connection::start_write() {
   writing_ = true;
   wbuf_.swap(out_);
   out_.clear();
+  if (stream_) stream_->set_backlog(wbuf_.size());
   write_deadline_ = SteadyClock::now() + shared_.options.write_timeout;
   asio::async_write(
       *socket_, asio::buffer(wbuf_),
@@ -356,7 +370,108 @@ void Connection::on_write(const error_code& ec) {
     return;
   }
   wbuf_.clear();
+  if (stream_) stream_->set_backlog(out_.size());
   resume();
+}
+
+// ---- Streamed responses ---------------------------------------------------------------------
+//
+// The head goes out like any answer (with `Connection: close`); then the connection takes what
+// writers queue on the channel whenever the channel wakes it, and keeps reading only to notice
+// the client going away (anything it sends meanwhile is discarded). When the handler closes
+// the stream the connection lingers and closes; a client too far behind is dropped at once.
+
+std::shared_ptr<ResponseStream> Connection::open_stream(std::uint64_t token, Response head,
+                                                        size_t max_unsent_bytes) {
+  // The request stays untouched until it is answered, so its protocol may be read here.
+  bool chunked = reader_.protocol() != "HTTP/1.0";
+  std::weak_ptr<Connection> weak = weak_from_this();
+  auto channel = std::make_shared<StreamChannel>(chunked, max_unsent_bytes, [weak, gate = gate_] {
+    std::lock_guard<std::mutex> lock(gate->mu);
+    if (!gate->open) return;
+    asio::post(*gate->io, [weak] {
+      if (auto self = weak.lock()) self->pump_stream();
+    });
+  });
+  if (t_worker == &worker_ && in_dispatch_) {
+    start_stream(token, head, channel);
+    return channel;
+  }
+  bool posted = false;
+  {
+    std::lock_guard<std::mutex> lock(gate_->mu);
+    if (gate_->open) {
+      asio::post(*gate_->io, [self = shared_from_this(), token, h = std::move(head),
+                              channel]() mutable { self->start_stream(token, h, channel); });
+      posted = true;
+    }
+  }
+  if (!posted) channel->end();
+  return channel;
+}
+
+void Connection::start_stream(std::uint64_t token, Response& head,
+                              std::shared_ptr<StreamChannel> channel) {
+  if (phase_ == Phase::kClosed || token != token_ || !awaiting_answer_) {
+    channel->end();
+    return;
+  }
+  awaiting_answer_ = false;
+  head.body.clear();
+  finish(head, true);
+  if (request_.method == Method::kHead) {
+    channel->end();
+    if (shared_.observer) shared_.observer->on_request_finished();
+  } else {
+    phase_ = Phase::kStreaming;
+    stream_ = std::move(channel);
+  }
+  if (!in_dispatch_) resume();
+}
+
+void Connection::pump_stream() {
+  if (phase_ != Phase::kStreaming || !stream_) return;
+  StreamChannel::State state = stream_->take(out_);
+  if (state == StreamChannel::State::kDropped) {
+    close();
+    return;
+  }
+  stream_->set_backlog(out_.size() + wbuf_.size());
+  if (!out_.empty()) start_write();
+  if (state == StreamChannel::State::kFinished && !writing_) {
+    end_stream();
+    if (reading_) {
+      error_code ignored;
+      socket_->shutdown(tcp::socket::shutdown_send, ignored);
+      phase_ = Phase::kLingering;
+      read_deadline_ = SteadyClock::now() + kLingerTime;
+    } else {
+      linger();
+    }
+    return;
+  }
+  if (!reading_) read_while_streaming();
+}
+
+void Connection::read_while_streaming() {
+  reading_ = true;
+  socket_->async_read_some(asio::buffer(in_.data(), in_.size()),
+                           [self = shared_from_this()](const error_code& ec, size_t) {
+                             self->reading_ = false;
+                             if (self->phase_ == Phase::kClosed) return;
+                             if (ec) {
+                               self->close();
+                             } else {
+                               self->read_while_streaming();
+                             }
+                           });
+}
+
+void Connection::end_stream() {
+  std::shared_ptr<StreamChannel> stream = std::move(stream_);
+  stream_.reset();
+  stream->end();
+  if (shared_.observer) shared_.observer->on_request_finished();
 }
 
 // Half-closes and discards input until the client closes too (or a short time passes).
@@ -382,6 +497,7 @@ void Connection::linger() {
 void Connection::close() {
   if (phase_ == Phase::kClosed) return;
   phase_ = Phase::kClosed;
+  if (stream_) end_stream();
   if (awaiting_answer_ && shared_.observer) shared_.observer->on_request_finished();
   awaiting_answer_ = false;
   error_code ignored;
@@ -398,6 +514,7 @@ void Connection::check_deadlines(SteadyTime now) {
 
 void Connection::begin_drain() {
   draining_ = true;
+  if (stream_) stream_->close();
   bool idle = phase_ == Phase::kIdle && in_begin_ == in_end_ && !writing_ && out_.empty();
   if (idle) close();
 }
