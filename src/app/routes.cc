@@ -2,6 +2,7 @@
 
 #include "api/health.h"
 #include "api/metrics_route.h"
+#include "api/openapi.h"
 #include "app/config_auth.h"
 #include "app/config_matchmaking.h"
 #include "app/config_sessions.h"
@@ -14,6 +15,7 @@ Result<http::Router> build_router(Services& services) {
   store::Store& store = services.store;
   api::add_health_routes(router, [&store] { return store.ping(); });
   api::add_metrics_route(router, services.metrics, services.config.server.metrics_token);
+  SAPI_RETURN_IF_ERROR(api::add_openapi_route(router));
 
   // Route groups are mounted here, each by one call:
   //   player identity (api/identity.h), session summaries (api/session_summary.h),
