@@ -1,8 +1,6 @@
 #include "obs/log.h"
 
 #include <fmt/format.h>
-#include <spdlog/async.h>
-#include <spdlog/async_logger.h>
 #include <spdlog/sinks/daily_file_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -15,7 +13,8 @@
 #include <ctime>
 #include <filesystem>
 #include <mutex>
-#include <thread>
+
+#include "obs/line_batcher.h"
 
 namespace sapi::obs {
 namespace {
@@ -131,31 +130,20 @@ spdlog::level::level_enum to_spdlog(Level level) {
 }
 
 // Formats the JSON itself (spdlog's pattern is just the message) and lets spdlog do the
-// writing, the rotation and, when async, the queue and the background thread.
+// writing and the rotation.
 class SpdLogger final : public Logger {
  public:
-  SpdLogger(Level level, std::shared_ptr<spdlog::logger> impl,
-            std::shared_ptr<spdlog::details::thread_pool> pool)
-      : Logger(level), pool_(std::move(pool)), impl_(std::move(impl)) {
+  SpdLogger(Level level, std::shared_ptr<spdlog::logger> impl)
+      : Logger(level), impl_(std::move(impl)) {
     impl_->set_pattern("%v");
     impl_->set_level(spdlog::level::trace);
     impl_->flush_on(spdlog::level::trace);
   }
-  ~SpdLogger() override {
-    flush();
-    impl_.reset();  // the async logger needs the pool until it is gone
-  }
+  ~SpdLogger() override { flush(); }
 
   void flush() override {
     try {
       impl_->flush();
-      if (pool_) {
-        // An async flush only queues a flush request; wait until the queue is empty so that a
-        // flush before exit really lands.
-        for (int i = 0; i < 2000 && pool_->queue_size() > 0; ++i) {
-          std::this_thread::sleep_for(std::chrono::milliseconds(1));
-        }
-      }
     } catch (const std::exception&) {
     }
   }
@@ -171,8 +159,52 @@ class SpdLogger final : public Logger {
     }
   }
 
-  std::shared_ptr<spdlog::details::thread_pool> pool_;
   std::shared_ptr<spdlog::logger> impl_;
+};
+
+// Callers format their line and queue it; a background thread hands whole batches of lines to
+// the spdlog sink as one message (one write and one flush per batch), so a request pays
+// neither a write nor a wake-up of the writer.
+class BatchedLogger final : public Logger {
+ public:
+  BatchedLogger(Level level, spdlog::sink_ptr sink, size_t max_lines)
+      : Logger(level),
+        sink_(std::move(sink)),
+        lines_([this](std::string_view lines) { write_batch(lines); }, max_lines, kBatchInterval) {
+    sink_->set_pattern("%v");
+    sink_->set_level(spdlog::level::trace);
+  }
+  ~BatchedLogger() override { flush(); }
+
+  void flush() override { lines_.flush(); }
+
+ private:
+  // Long enough that a busy server wakes the writer a few hundred times a second at most,
+  // short enough that a line reaches the log before anyone reading it would notice.
+  static constexpr std::chrono::milliseconds kBatchInterval{4};
+
+  void write(Level level, std::string_view message, Fields fields) override {
+    fmt::memory_buffer line;
+    format_into(line, level, message, fields);
+    lines_.push(std::string_view(line.data(), line.size()));
+  }
+
+  void write_batch(std::string_view lines) {
+    if (lines.empty()) return;
+    // The sink's pattern ends the message with a newline; the batch's own last one goes.
+    lines.remove_suffix(1);
+    try {
+      spdlog::details::log_msg msg(spdlog::source_loc{}, "session-api", spdlog::level::info,
+                                   spdlog::string_view_t(lines.data(), lines.size()));
+      sink_->log(msg);
+      sink_->flush();
+    } catch (const std::exception&) {
+      // A log that cannot be written must not take the process down.
+    }
+  }
+
+  spdlog::sink_ptr sink_;
+  LineBatcher lines_;  // last: its thread stops before the sink goes
 };
 
 std::atomic<Logger*> g_logger{nullptr};
@@ -220,17 +252,12 @@ Result<std::unique_ptr<Logger>> open_logger(const LogOptions& options) {
       sink = std::make_shared<spdlog::sinks::daily_file_sink_mt>(
           options.file, 0, 0, false, static_cast<uint16_t>(options.retention_days));
     }
-    std::shared_ptr<spdlog::details::thread_pool> pool;
-    std::shared_ptr<spdlog::logger> impl;
     if (options.async) {
-      pool = std::make_shared<spdlog::details::thread_pool>(options.queue_size, 1);
-      impl = std::make_shared<spdlog::async_logger>("session-api", sink, pool,
-                                                    spdlog::async_overflow_policy::block);
-    } else {
-      impl = std::make_shared<spdlog::logger>("session-api", sink);
+      return std::unique_ptr<Logger>(
+          std::make_unique<BatchedLogger>(options.level, std::move(sink), options.queue_size));
     }
-    return std::unique_ptr<Logger>(
-        std::make_unique<SpdLogger>(options.level, std::move(impl), std::move(pool)));
+    return std::unique_ptr<Logger>(std::make_unique<SpdLogger>(
+        options.level, std::make_shared<spdlog::logger>("session-api", sink)));
   } catch (const std::exception& e) {
     return unavailable(fmt::format("cannot open log {}: {}",
                                    options.file.empty() ? "stdout" : options.file, e.what()));
@@ -239,8 +266,7 @@ Result<std::unique_ptr<Logger>> open_logger(const LogOptions& options) {
 
 std::unique_ptr<Logger> stream_logger(std::ostream& out, Level level) {
   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out, true);
-  return std::make_unique<SpdLogger>(level, std::make_shared<spdlog::logger>("stream", sink),
-                                     nullptr);
+  return std::make_unique<SpdLogger>(level, std::make_shared<spdlog::logger>("stream", sink));
 }
 
 Logger& logger() {

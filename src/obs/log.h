@@ -71,8 +71,10 @@ struct LogOptions {
   std::string file;
   // With a file: how many daily files to keep.
   int retention_days = 30;
-  // Lines are formatted by the caller and written by a background thread, so a slow disk or
-  // terminal does not slow requests down. The queue blocks when full rather than dropping.
+  // Lines are formatted by the caller and written by a background thread in batches (one
+  // write every few milliseconds under load), so neither a slow disk or terminal nor waking
+  // the writer costs a request anything. Order is kept; at `queue_size` lines waiting, callers
+  // block rather than drop lines.
   bool async = true;
   size_t queue_size = 8192;
 };
