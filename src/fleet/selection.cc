@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace sapi::fleet {
@@ -90,56 +91,61 @@ bool better(const LocationView& a, int a_free, const LocationView& b, int b_free
   return a_free < b_free;
 }
 
-}  // namespace
-
-Selection choose_server(const QueueConfig& queue, std::span<const Candidate> candidates,
-                        std::span<const matchmaking::PlacementPlayer> players, double age_seconds) {
-  const int n = static_cast<int>(players.size());
-  const std::optional<int> active = active_latency_limit(queue, age_seconds);
-  const std::optional<int> loosest = loosest_latency_limit(queue);
-  LocationViews views(queue, players);
-
-  constexpr size_t kNone = std::numeric_limits<size_t>::max();
-  size_t best = kNone;
+// The best qualifying candidate now, if any. The cheap tests come first: most servers of a
+// busy fleet fail on free slots.
+std::optional<size_t> best_candidate(std::span<const Candidate> candidates, int n,
+                                     const std::optional<int>& limit, LocationViews& views) {
+  std::optional<size_t> best;
   LocationView best_view;  // a copy: the views may move as new locations come in
   int best_free = 0;
-  bool big_enough = false;  // some server in an allowed location has room for the match
-  bool could_ever = false;  // ... and its location is within the loosest limit
   for (size_t i = 0; i < candidates.size(); ++i) {
     const Candidate& c = candidates[i];
-    if (c.max_players < n) continue;
-    const LocationView& v = views.of(c.location);
-    if (v.rank == kNotAllowed) continue;
-    big_enough = true;
-    if (!within(v, loosest)) continue;
-    could_ever = true;
     const int free = c.max_players - c.used_slots;
-    if (!c.healthy || free < n || !within(v, active)) continue;
-    if (best == kNone || better(v, free, best_view, best_free)) {
+    if (!c.healthy || free < n) continue;
+    const LocationView& v = views.of(c.location);
+    if (v.rank == kNotAllowed || !within(v, limit)) continue;
+    if (!best || better(v, free, best_view, best_free)) {
       best = i;
       best_view = v;
       best_free = free;
     }
   }
+  return best;
+}
 
+}  // namespace
+
+Selection choose_server(const QueueConfig& queue, std::span<const Candidate> candidates,
+                        std::span<const matchmaking::PlacementPlayer> players, double age_seconds) {
+  const int n = static_cast<int>(players.size());
+  LocationViews views(queue, players);
   Selection s;
-  if (best != kNone) {
+  if (auto best = best_candidate(candidates, n, active_latency_limit(queue, age_seconds), views)) {
     s.outcome = SelectionOutcome::kChosen;
-    s.index = best;
-  } else if (could_ever) {
-    s.outcome = SelectionOutcome::kNoCapacityNow;
-    s.reason = fmt::format(
-        "no game server in {} has {} free slots within the players' "
-        "latency limit now",
-        where(queue), n);
-  } else if (big_enough) {
-    s.outcome = SelectionOutcome::kNeverPossible;
-    s.reason = fmt::format(
-        "no game server in {} that can host {} players is within {} ms of "
-        "every player",
-        where(queue), n, loosest.value_or(0));
+    s.index = *best;
+    return s;
+  }
+  const std::optional<int> loosest = loosest_latency_limit(queue);
+  bool big_enough = false;  // some server in an allowed location has room for the match
+  for (const Candidate& c : candidates) {
+    if (c.max_players < n) continue;
+    const LocationView& v = views.of(c.location);
+    if (v.rank == kNotAllowed) continue;
+    big_enough = true;
+    if (within(v, loosest)) {
+      s.outcome = SelectionOutcome::kNoCapacityNow;
+      s.reason = fmt::format(
+          "no game server in {} has {} free slots within the players' latency limit now",
+          where(queue), n);
+      return s;
+    }
+  }
+  s.outcome = SelectionOutcome::kNeverPossible;
+  if (big_enough) {
+    s.reason =
+        fmt::format("no game server in {} that can host {} players is within {} ms of every player",
+                    where(queue), n, loosest.value_or(0));
   } else {
-    s.outcome = SelectionOutcome::kNeverPossible;
     s.reason = fmt::format("no game server can host {} players in {}", n, where(queue));
   }
   return s;
