@@ -1,0 +1,284 @@
+#include "api/matchmaking_events.h"
+
+#include <algorithm>
+#include <boost/json/serialize.hpp>
+#include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+namespace sapi::api {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// Events waiting for the stream thread; beyond this the oldest are dropped (a thread that
+// far behind means streams are hopeless anyway, and the matchmaking thread must not wait).
+constexpr size_t kMaxQueued = 65536;
+// How often expired tokens are looked for, at most.
+constexpr std::chrono::milliseconds kExpiryCheck{1000};
+
+struct Frame {
+  uint64_t seq = 0;
+  std::vector<std::string> players;
+  std::string text;  // the whole SSE event, blank line included
+};
+
+struct Entry {
+  uint64_t id = 0;
+  std::string player_id;
+  int64_t expires_at = 0;  // epoch seconds
+  std::shared_ptr<http::ResponseStream> stream;
+};
+
+bool concerns(const std::vector<std::string>& players, const std::string& player) {
+  return std::find(players.begin(), players.end(), player) != players.end();
+}
+
+// A random tag for this process's event ids, so that an id from an earlier run is never
+// mistaken for one of this run.
+std::string make_run_tag() {
+  std::random_device rd;
+  uint64_t v = (static_cast<uint64_t>(rd()) << 32) | rd();
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return std::string(buf, 8);
+}
+
+}  // namespace
+
+struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
+  State(const Clock& clock, MatchmakingEventsOptions options)
+      : clock(clock), options(options), run_tag(make_run_tag()) {}
+
+  void enqueue(const matchmaking::MatchmakingEvent& event);
+  void run();
+  void publish(const matchmaking::MatchmakingEvent& event);           // with mu held
+  void heartbeat();                                                   // with mu held
+  std::vector<std::shared_ptr<http::ResponseStream>> take_expired();  // with mu held
+  void stop();
+
+  // Where a new stream starts: after the event `last_event_id` names when the ring still
+  // holds everything after it, else at the oldest event kept (`gap` set), or from now.
+  uint64_t resume_point(std::optional<std::string_view> last_event_id, bool& gap) const;
+  void handle(http::Request& request, http::Responder responder, const Identity& identity);
+  void remove(const std::string& player_id, uint64_t id);
+
+  const Clock& clock;
+  const MatchmakingEventsOptions options;
+  const std::string run_tag;
+
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::deque<matchmaking::MatchmakingEvent> queued;
+  std::deque<Frame> ring;
+  uint64_t next_seq = 1;
+  uint64_t next_stream_id = 1;
+  std::unordered_map<std::string, std::vector<Entry>> streams;  // by player
+  std::unordered_map<std::string, size_t> reserved;             // slots being opened
+  size_t open = 0;
+  bool stopping = false;
+  std::thread thread;
+};
+
+void MatchmakingEventStreams::State::enqueue(const matchmaking::MatchmakingEvent& event) {
+  std::lock_guard lock(mu);
+  if (stopping) return;
+  if (queued.size() >= kMaxQueued) queued.pop_front();
+  queued.push_back(event);
+  cv.notify_one();
+}
+
+void MatchmakingEventStreams::State::publish(const matchmaking::MatchmakingEvent& event) {
+  Frame frame;
+  frame.seq = next_seq++;
+  frame.players = event.player_ids;
+  frame.text = "id: " + run_tag + "-" + std::to_string(frame.seq) + "\nevent: " + event.type +
+               "\ndata: " + boost::json::serialize(event.envelope) + "\n\n";
+  for (const auto& player : event.player_ids) {
+    auto it = streams.find(player);
+    if (it == streams.end()) continue;
+    for (auto& entry : it->second) entry.stream->write(frame.text);
+  }
+  ring.push_back(std::move(frame));
+  while (ring.size() > options.replay_capacity) ring.pop_front();
+}
+
+void MatchmakingEventStreams::State::heartbeat() {
+  for (auto& [player, entries] : streams) {
+    for (auto& entry : entries) entry.stream->write(": heartbeat\n\n");
+  }
+}
+
+std::vector<std::shared_ptr<http::ResponseStream>> MatchmakingEventStreams::State::take_expired() {
+  std::vector<std::shared_ptr<http::ResponseStream>> expired;
+  int64_t now = epoch_seconds(clock.now());
+  for (auto& [player, entries] : streams) {
+    for (auto& entry : entries) {
+      if (entry.expires_at <= now) expired.push_back(entry.stream);
+    }
+  }
+  return expired;
+}
+
+void MatchmakingEventStreams::State::run() {
+  auto next_heartbeat = SteadyClock::now() + options.heartbeat;
+  auto next_expiry_check = SteadyClock::now() + std::min(options.heartbeat, kExpiryCheck);
+  std::unique_lock lock(mu);
+  while (!stopping) {
+    cv.wait_until(lock, std::min(next_heartbeat, next_expiry_check),
+                  [this] { return stopping || !queued.empty(); });
+    if (stopping) break;
+    while (!queued.empty()) {
+      publish(queued.front());
+      queued.pop_front();
+    }
+    auto now = SteadyClock::now();
+    if (now >= next_heartbeat) {
+      heartbeat();
+      next_heartbeat = now + options.heartbeat;
+    }
+    if (now >= next_expiry_check) {
+      next_expiry_check = now + std::min(options.heartbeat, kExpiryCheck);
+      auto expired = take_expired();
+      lock.unlock();
+      // Closing ends the stream; its on_close removes the entry (on an I/O thread).
+      for (auto& stream : expired) stream->close();
+      lock.lock();
+    }
+  }
+}
+
+void MatchmakingEventStreams::State::stop() {
+  std::vector<std::shared_ptr<http::ResponseStream>> all;
+  {
+    std::lock_guard lock(mu);
+    stopping = true;
+    for (auto& [player, entries] : streams) {
+      for (auto& entry : entries) all.push_back(entry.stream);
+    }
+    cv.notify_all();
+  }
+  if (thread.joinable()) thread.join();
+  for (auto& stream : all) stream->close();
+}
+
+uint64_t MatchmakingEventStreams::State::resume_point(std::optional<std::string_view> last_event_id,
+                                                      bool& gap) const {
+  gap = false;
+  if (!last_event_id) return next_seq;
+  uint64_t oldest = ring.empty() ? next_seq : ring.front().seq;
+  std::string_view id = *last_event_id;
+  size_t dash = id.rfind('-');
+  uint64_t seq = 0;
+  bool ours = dash != std::string_view::npos && id.substr(0, dash) == run_tag;
+  if (ours) {
+    auto digits = id.substr(dash + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), seq);
+    ours = ec == std::errc() && end == digits.data() + digits.size() && seq < next_seq;
+  }
+  // An id of an earlier run (or garbage): everything this run still has may be new to the
+  // client.
+  if (!ours) {
+    gap = true;
+    return oldest;
+  }
+  if (seq + 1 < oldest) gap = true;
+  return std::max(seq + 1, oldest);
+}
+
+void MatchmakingEventStreams::State::remove(const std::string& player_id, uint64_t id) {
+  std::lock_guard lock(mu);
+  auto it = streams.find(player_id);
+  if (it == streams.end()) return;
+  auto& entries = it->second;
+  auto gone =
+      std::remove_if(entries.begin(), entries.end(), [id](const Entry& e) { return e.id == id; });
+  open -= static_cast<size_t>(entries.end() - gone);
+  entries.erase(gone, entries.end());
+  if (entries.empty()) streams.erase(it);
+}
+
+void MatchmakingEventStreams::State::handle(http::Request& request, http::Responder responder,
+                                            const Identity& identity) {
+  const std::string& player = identity.player_id;
+  uint64_t start = 0;
+  bool gap = false;
+  {
+    std::lock_guard lock(mu);
+    auto it = streams.find(player);
+    size_t held = (it == streams.end() ? 0 : it->second.size()) + reserved[player];
+    if (stopping || held >= options.max_streams_per_player) {
+      if (reserved[player] == 0) reserved.erase(player);
+      auto r =
+          http::json_error(429, "TOO_MANY_STREAMS", "This player has too many open event streams");
+      r.headers.push_back({"Retry-After", "5"});
+      responder.send(std::move(r));
+      return;
+    }
+    ++reserved[player];
+    start = resume_point(request.header("last-event-id"), gap);
+  }
+  http::Response head;
+  head.content_type = "text/event-stream";
+  head.headers.push_back({"Cache-Control", "no-cache"});
+  head.headers.push_back({"X-Accel-Buffering", "no"});
+  auto stream = responder.stream(std::move(head), options.max_unsent_bytes);
+  uint64_t id = 0;
+  {
+    std::lock_guard lock(mu);
+    if (--reserved[player] == 0) reserved.erase(player);
+    if (stopping) {
+      stream->close();
+      return;
+    }
+    // Under the lock, so no event can fall between the replay and the live ones.
+    stream->write(gap ? "retry: 3000\n: some earlier events are no longer available\n\n"
+                      : "retry: 3000\n\n");
+    for (const Frame& frame : ring) {
+      if (frame.seq >= start && concerns(frame.players, player)) stream->write(frame.text);
+    }
+    id = next_stream_id++;
+    streams[player].push_back(Entry{id, player, identity.expires_at, stream});
+    ++open;
+  }
+  stream->on_close([weak = weak_from_this(), player, id] {
+    if (auto self = weak.lock()) self->remove(player, id);
+  });
+}
+
+MatchmakingEventStreams::MatchmakingEventStreams(matchmaking::EventBus& bus, const Clock& clock,
+                                                 MatchmakingEventsOptions options)
+    : bus_(bus), state_(std::make_shared<State>(clock, options)) {
+  state_->thread = std::thread([state = state_.get()] { state->run(); });
+  subscription_ = bus_.subscribe(
+      [weak = std::weak_ptr<State>(state_)](const matchmaking::MatchmakingEvent& event) {
+        if (auto state = weak.lock()) state->enqueue(event);
+      });
+}
+
+MatchmakingEventStreams::~MatchmakingEventStreams() {
+  bus_.unsubscribe(subscription_);
+  state_->stop();
+}
+
+void MatchmakingEventStreams::add_routes(http::Router& router, const PlayerAuth& auth) {
+  router.add(http::Method::kGet, "/matchmaking/events",
+             auth.require_player([state = state_](http::Request& request, http::Responder responder,
+                                                  const Identity& identity) {
+               state->handle(request, std::move(responder), identity);
+             }));
+}
+
+std::size_t MatchmakingEventStreams::open_streams() const {
+  std::lock_guard lock(state_->mu);
+  return state_->open;
+}
+
+}  // namespace sapi::api
