@@ -3,19 +3,66 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include <cassert>
 #include <cstdlib>
+#include <memory>
 
 namespace sapi::auth {
+
+namespace {
+
+// OpenSSL 3's one-shot calls (EVP_Digest with EVP_sha256(), EVP_Q_mac) look the algorithm up
+// in the provider store and allocate a context on every call, which costs more than hashing
+// a token. The algorithms are fetched once and each thread keeps its own contexts.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (md == nullptr) std::abort();
+  return md;
+}
+
+struct MdCtxFree {
+  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+};
+struct MacCtxFree {
+  void operator()(EVP_MAC_CTX* c) const { EVP_MAC_CTX_free(c); }
+};
+
+EVP_MD_CTX* digest_ctx() {
+  thread_local std::unique_ptr<EVP_MD_CTX, MdCtxFree> ctx(EVP_MD_CTX_new());
+  if (!ctx) std::abort();
+  return ctx.get();
+}
+
+// An HMAC context with its digest set to SHA-256; EVP_MAC_init with a key starts it over.
+EVP_MAC_CTX* hmac_ctx() {
+  static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+  if (mac == nullptr) std::abort();
+  thread_local std::unique_ptr<EVP_MAC_CTX, MacCtxFree> ctx = [] {
+    std::unique_ptr<EVP_MAC_CTX, MacCtxFree> c(EVP_MAC_CTX_new(mac));
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string("digest", digest, 0),
+                           OSSL_PARAM_construct_end()};
+    if (!c || EVP_MAC_CTX_set_params(c.get(), params) != 1) std::abort();
+    return c;
+  }();
+  return ctx.get();
+}
+
+}  // namespace
 
 Sha256Digest sha256(std::string_view data) {
   Sha256Digest out{};
   unsigned int len = 0;
-  // EVP_Digest is the one-shot EVP form; it only fails on allocation failure.
-  int rc = EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr);
-  if (rc != 1 || len != out.size()) std::abort();
+  EVP_MD_CTX* ctx = digest_ctx();
+  // These fail only on allocation failure.
+  if (EVP_DigestInit_ex2(ctx, sha256_md(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, out.data(), &len) != 1 || len != out.size()) {
+    std::abort();
+  }
   return out;
 }
 
@@ -27,11 +74,23 @@ std::string sha256_hex(std::string_view data) {
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t len = 0;
-  // EVP_Q_mac: OpenSSL 3's one-shot MAC through the provider API.
-  unsigned char* rc = EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, key.data(), key.size(),
-                                reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                                out, sizeof(out), &len);
-  if (rc == nullptr || len != 32) std::abort();
+  // EVP_MAC_init with a null key keeps the previous key, so an empty key (whose data() may
+  // be null) takes the one-shot path instead.
+  if (key.empty()) {
+    static constexpr unsigned char kNoKey[1] = {0};
+    unsigned char* rc = EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, kNoKey, 0,
+                                  reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                                  out, sizeof(out), &len);
+    if (rc == nullptr || len != 32) std::abort();
+    return std::string(reinterpret_cast<const char*>(out), len);
+  }
+  EVP_MAC_CTX* ctx = hmac_ctx();
+  if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) !=
+          1 ||
+      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx, out, &len, sizeof(out)) != 1 || len != 32) {
+    std::abort();
+  }
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace sapi::auth {
 namespace {
 
@@ -34,6 +38,38 @@ TEST(HmacSha256, RawFormIsThirtyTwoBytesOfTheHexForm) {
 TEST(HmacSha256, EmptyKeyAndDataWork) {
   EXPECT_EQ(hmac_sha256_hex("", ""),
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+TEST(HmacSha256, EachCallUsesItsOwnKeyWhenOneThreadSwitchesKeys) {
+  // The per-thread context is reused: a key (long, short or empty) must not carry over.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(hmac_sha256_hex(std::string(131, '\xaa'),
+                              "Test Using Larger Than Block-Size Key - Hash Key First"),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    EXPECT_EQ(hmac_sha256_hex("", ""),
+              "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+    EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  }
+}
+
+TEST(Sha256, ThreadsHashingAtOnceGetTheRightDigests) {
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 2000; ++i) {
+        if (sha256_hex("abc") !=
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" ||
+            hmac_sha256_hex("Jefe", "what do ya want for nothing?") !=
+                "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843") {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
 }
 
 TEST(ConstantTimeEqual, ComparesContentAndLength) {
