@@ -1,6 +1,7 @@
 #include "app/config_matchmaking.h"
 
 #include "api/matchmaking.h"
+#include "app/config_events.h"
 #include "app/routes.h"
 #include "matchmaking/configuration.h"
 #include "matchmaking/service.h"
@@ -34,6 +35,7 @@ Status mount_matchmaking(Services& services, http::Router& router, const api::Pl
   options.region = config.aws_region;
   options.cycle_interval = std::chrono::milliseconds(m.cycle_interval_ms);
   options.finished_retention = std::chrono::seconds(m.finished_ticket_retention_seconds);
+  options.placer = services.placer;
   auto service = matchmaking::MatchmakingService::create(std::move(configurations), options,
                                                          &services.store.tickets(), services.clock);
   if (!service.ok()) return service.status();
@@ -44,6 +46,7 @@ Status mount_matchmaking(Services& services, http::Router& router, const api::Pl
   route_options.rate_per_second = static_cast<double>(m.rate_limit_per_second);
   route_options.burst = static_cast<double>(m.rate_limit_burst);
   api::add_matchmaking_routes(router, auth, kept, services.clock, route_options);
+  SAPI_RETURN_IF_ERROR(mount_events(services, router, auth, kept));
   services.log.info("matchmaking", {{"configurations_file", m.configurations_file},
                                     {"default_configuration", options.default_configuration}});
   return {};

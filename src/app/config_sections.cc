@@ -22,6 +22,8 @@
   X("store", bind_store_config)   \
   X("auth", bind_auth_config)     \
   X("matchmaking", bind_matchmaking_config) \
+  X("events", bind_events_config) \
+  X("fleet", bind_fleet_config)   \
   X("sessions", bind_sessions_config)
 
 namespace sapi::app {
