@@ -29,16 +29,31 @@ std::optional<int> wait_estimate(const Context& c, const mm::TicketView& t) {
   return c.service.estimated_wait_seconds(t.configuration);
 }
 
+json::object session_entry(const std::string& player_id, const std::string& player_session_id) {
+  return {{"playerId", player_id},
+          {"playerSessionId", player_session_id},
+          {"PlayerId", player_id},
+          {"PlayerSessionId", player_session_id}};
+}
+
 json::object connection_info(const mm::TicketView& t) {
   json::array sessions;
-  for (const auto& p : t.players) {
-    sessions.push_back({{"playerId", p.player_id},
-                        {"playerSessionId", p.player_session_id},
-                        {"PlayerId", p.player_id},
-                        {"PlayerSessionId", p.player_session_id}});
-  }
-  // STANDALONE: there is no game session, so no ARN, address or port (docs/matchmaking.md).
   json::object info;
+  if (t.connection) {
+    const mm::ConnectionInfo& c = *t.connection;
+    info["gameSessionArn"] = c.game_session_arn;
+    info["ipAddress"] = c.ip_address;
+    if (!c.dns_name.empty()) info["dnsName"] = c.dns_name;
+    info["port"] = c.port;
+    for (const auto& s : c.player_sessions) {
+      sessions.push_back(session_entry(s.player_id, s.player_session_id));
+    }
+  } else {
+    // STANDALONE: there is no game session, so no ARN, address or port (docs/matchmaking.md).
+    for (const auto& p : t.players) {
+      sessions.push_back(session_entry(p.player_id, p.player_session_id));
+    }
+  }
   info["matchedPlayerSessions"] = std::move(sessions);
   return info;
 }
@@ -82,7 +97,10 @@ Result<mm::TicketPtr> own_ticket(const Context& c, const std::string& id, const 
                                                  : error_response(t.status(), failure_code);
     return t.status();
   }
-  if (!(*t)->has_player(who.player_id) && (*t)->owner_player_id != who.player_id) {
+  // Backfill tickets belong to their game server, not to the players already in the game.
+  bool mine = !(*t)->backfill &&
+              ((*t)->has_player(who.player_id) || (*t)->owner_player_id == who.player_id);
+  if (!mine) {
     error = not_found_response();
     return not_found("not the caller's ticket");
   }

@@ -123,4 +123,37 @@ Result<matchmaking::StartRequest> decode_start_request(const json::object& body,
   return r;
 }
 
+Result<std::vector<flexmatch::Player>> decode_backfill_players(
+    const json::array& players, const matchmaking::Configuration& config) {
+  if (players.empty() || players.size() > flexmatch::kMaxPlayersPerBackfillTicket) {
+    return invalid_argument("players: expected 1 to 199 players");
+  }
+  const flexmatch::RuleSet& rules = *config.rules;
+  std::vector<flexmatch::Player> out;
+  for (size_t i = 0; i < players.size(); ++i) {
+    std::string where = "players[" + std::to_string(i) + "]";
+    const json::object* o = players[i].if_object();
+    if (!o) return invalid_argument(where + ": expected an object");
+    auto id = player_id_of(*o);
+    if (!id.ok()) return invalid_argument(where + ".playerId: expected 1-1024 characters");
+    const json::value* team = o->if_contains("team");
+    if (!team || !team->is_string()) return invalid_argument(where + ".team: expected a team name");
+    std::optional<int> index;
+    for (size_t t = 0; t < rules.teams.size(); ++t) {
+      if (rules.teams[t].name == team->as_string()) index = static_cast<int>(t);
+    }
+    if (!index) {
+      std::string names;
+      for (const auto& t : rules.teams) names += (names.empty() ? "" : ", ") + t.name;
+      return invalid_argument(where + ".team: \"" + std::string(team->as_string()) +
+                              "\" is not a team of the rule set (" + names + ")");
+    }
+    auto p = decode_player(*o, std::move(*id), rules);
+    if (!p.ok()) return invalid_argument(where + "." + p.status().message());
+    p->team = index;
+    out.push_back(std::move(*p));
+  }
+  return out;
+}
+
 }  // namespace sapi::api

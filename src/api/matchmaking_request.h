@@ -3,9 +3,11 @@
 // The wire format of POST /matchmaking/start: the seed's body, with the optional ticket id,
 // configuration name and party of FlexMatch's StartMatchmaking.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
 #include "flexmatch/rule_set.h"
@@ -30,5 +32,12 @@ Result<std::string> configuration_name(const boost::json::object& body);
 Result<matchmaking::StartRequest> decode_start_request(const boost::json::object& body,
                                                        const std::string& caller,
                                                        const matchmaking::Configuration& config);
+
+// The players of a StartMatchBackfill request (the game session's current players): each
+// `{"playerId", "team" (a team name of the rule set), "playerAttributes"?, "latencyInMs"?}`,
+// 1 to 199 of them, decoded like decode_player() with `team` set. Errors name the player's
+// index and key: `players[2].team: "green" is not a team of the rule set (red, blue)`.
+Result<std::vector<flexmatch::Player>> decode_backfill_players(
+    const boost::json::array& players, const matchmaking::Configuration& config);
 
 }  // namespace sapi::api

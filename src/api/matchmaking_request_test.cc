@@ -75,5 +75,39 @@ TEST_F(StartRequestTest, ReadsAPartyTicketIdAndConfigurationName) {
   EXPECT_FALSE(decode(R"({"players": [{"playerAttributes": {}}]})").ok());
 }
 
+TEST_F(StartRequestTest, BackfillPlayersCarryTheirTeamAndDecodedAttributes) {
+  auto players = decode_backfill_players(
+      boost::json::parse(R"([{"playerId": "alice", "team": "red", "playerAttributes": {"skill": 30},
+                              "latencyInMs": {"eu-west-1": 40}},
+                             {"playerId": "bob", "team": "blue"}])")
+          .as_array(),
+      config_);
+  ASSERT_TRUE(players.ok()) << players.status().to_string();
+  ASSERT_EQ(players->size(), 2u);
+  EXPECT_EQ((*players)[0].id, "alice");
+  EXPECT_EQ(config_.rules->teams[*(*players)[0].team].name, "red");
+  EXPECT_EQ((*players)[0].attributes[config_.rules->attribute_index("skill")].as_number(), 30);
+  EXPECT_EQ((*players)[0].latencies.size(), 1u);
+  EXPECT_EQ(config_.rules->teams[*(*players)[1].team].name, "blue");
+}
+
+TEST_F(StartRequestTest, BackfillPlayersWithoutAValidTeamAreRefusedByIndexAndKey) {
+  auto decode_players = [&](std::string_view body) {
+    return decode_backfill_players(boost::json::parse(body).as_array(), config_);
+  };
+  auto green =
+      decode_players(R"([{"playerId": "a", "team": "red"}, {"playerId": "b", "team": "green"}])");
+  ASSERT_FALSE(green.ok());
+  EXPECT_EQ(green.status().message(),
+            "players[1].team: \"green\" is not a team of the rule set (red, blue)");
+  EXPECT_FALSE(decode_players(R"([{"playerId": "a"}])").ok());
+  EXPECT_FALSE(decode_players(R"([{"team": "red"}])").ok());
+  EXPECT_FALSE(decode_players(R"([])").ok());
+  auto typed =
+      decode_players(R"([{"playerId": "a", "team": "red", "playerAttributes": {"skill": "x"}}])");
+  ASSERT_FALSE(typed.ok());
+  EXPECT_EQ(typed.status().message().rfind("players[0].playerAttributes.skill", 0), 0u);
+}
+
 }  // namespace
 }  // namespace sapi::api

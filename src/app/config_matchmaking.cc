@@ -20,6 +20,12 @@ void bind_matchmaking_config(ConfigBinder& b, Config& c) {
 }
 
 Status mount_matchmaking(Services& services, http::Router& router, const api::PlayerAuth& auth) {
+  return mount_matchmaking(services, router, auth, nullptr).status();
+}
+
+Result<matchmaking::MatchmakingService*> mount_matchmaking(Services& services, http::Router& router,
+                                                           const api::PlayerAuth& auth,
+                                                           matchmaking::Placer* placer) {
   const Config& config = services.config;
   const auto& m = config.section<MatchmakingConfig>();
   std::vector<matchmaking::Configuration> configurations;
@@ -35,6 +41,7 @@ Status mount_matchmaking(Services& services, http::Router& router, const api::Pl
   options.region = config.aws_region;
   options.cycle_interval = std::chrono::milliseconds(m.cycle_interval_ms);
   options.finished_retention = std::chrono::seconds(m.finished_ticket_retention_seconds);
+  options.placer = placer;
   options.placer = services.placer;
   auto service = matchmaking::MatchmakingService::create(std::move(configurations), options,
                                                          &services.store.tickets(), services.clock);
@@ -48,8 +55,9 @@ Status mount_matchmaking(Services& services, http::Router& router, const api::Pl
   api::add_matchmaking_routes(router, auth, kept, services.clock, route_options);
   SAPI_RETURN_IF_ERROR(mount_events(services, router, auth, kept));
   services.log.info("matchmaking", {{"configurations_file", m.configurations_file},
-                                    {"default_configuration", options.default_configuration}});
-  return {};
+                                    {"default_configuration", options.default_configuration},
+                                    {"placement", placer ? "fleet" : "none"}});
+  return &kept;
 }
 
 }  // namespace sapi::app

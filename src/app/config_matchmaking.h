@@ -17,6 +17,10 @@ class PlayerAuth;
 namespace sapi::http {
 class Router;
 }
+namespace sapi::matchmaking {
+class MatchmakingService;
+class Placer;
+}  // namespace sapi::matchmaking
 
 namespace sapi::app {
 
@@ -40,7 +44,13 @@ void bind_matchmaking_config(ConfigBinder& b, Config& c);
 // Loads the configurations (every rule set validated: an invalid one fails with the
 // validator's messages), starts the matchmaking service on the store's tickets (resuming
 // unfinished ones) and mounts the matchmaking routes behind `auth`. The service is kept
-// alive by `services`.
+// alive by `services`. `placer` (may be null) places WITH_QUEUE matches; it must be kept
+// before the service (Services::keep() releases newest first) so that it outlives it.
+// Returns the service, e.g. for the game-server backfill routes.
+Result<matchmaking::MatchmakingService*> mount_matchmaking(Services& services, http::Router& router,
+                                                           const api::PlayerAuth& auth,
+                                                           matchmaking::Placer* placer);
+// The same without a placer: WITH_QUEUE matches end FAILED ("no placement service").
 Status mount_matchmaking(Services& services, http::Router& router, const api::PlayerAuth& auth);
 
 }  // namespace sapi::app

@@ -151,6 +151,36 @@ void read_rule_set(const json::object& o, Configuration& c, const std::string& w
   if (c.rules) c.rule_set_name = c.rules->name.empty() ? c.rule_set_file : c.rules->name;
 }
 
+// `gameSessionQueue: "NAME"` or `gameSessionQueueArns: ["arn:...:gamesessionqueue/NAME"]`;
+// GameLift allows several ARNs, placement here uses the first.
+void read_queue(const json::object& o, Configuration& c, ConfigurationReader& r) {
+  const json::value* name = o.if_contains("gameSessionQueue");
+  const json::value* arns = o.if_contains("gameSessionQueueArns");
+  if (name && arns)
+    return r.error("gameSessionQueue", "give gameSessionQueue or gameSessionQueueArns, not both");
+  if (name) {
+    r.string("gameSessionQueue", c.queue, 128);
+    if (!valid_name(c.queue))
+      r.error("gameSessionQueue", "expected 1-128 characters of [a-zA-Z0-9-._]");
+    return;
+  }
+  if (!arns) return;
+  const json::array* list = arns->if_array();
+  if (!list || list->empty() || !list->front().is_string()) {
+    return r.error("gameSessionQueueArns", "expected a non-empty array of queue ARNs");
+  }
+  std::string_view arn = list->front().as_string();
+  constexpr std::string_view kMarker = ":gamesessionqueue/";
+  size_t at = arn.rfind(kMarker);
+  std::string queue =
+      at == std::string_view::npos ? "" : std::string(arn.substr(at + kMarker.size()));
+  if (arn.rfind("arn:", 0) != 0 || !valid_name(queue)) {
+    return r.error("gameSessionQueueArns",
+                   "expected arn:aws:gamelift:<region>:<account>:gamesessionqueue/<name>");
+  }
+  c.queue = std::move(queue);
+}
+
 Configuration read_configuration(const json::object& o, const std::string& where,
                                  const std::string& base_dir, std::vector<std::string>& errors) {
   Configuration c;
@@ -164,6 +194,7 @@ Configuration read_configuration(const json::object& o, const std::string& where
            {{"AUTOMATIC", BackfillMode::kAutomatic}, {"MANUAL", BackfillMode::kManual}});
   r.choice("flexMatchMode", c.flex_match_mode,
            {{"STANDALONE", FlexMatchMode::kStandalone}, {"WITH_QUEUE", FlexMatchMode::kWithQueue}});
+  read_queue(o, c, r);
   r.integer("additionalPlayerCount", c.additional_player_count, 0, 199);
   r.properties("gameProperties", c.game_properties);
   r.string("gameSessionData", c.game_session_data, kMaxGameSessionData);
@@ -186,7 +217,9 @@ Configuration read_configuration(const json::object& o, const std::string& where
                                                     "gameProperties",
                                                     "gameSessionData",
                                                     "customEventData",
-                                                    "notificationTarget"};
+                                                    "notificationTarget",
+                                                    "gameSessionQueue",
+                                                    "gameSessionQueueArns"};
   for (const auto& kv : o) {
     if (!kKnown.count(kv.key())) r.error(kv.key(), "unknown key");
   }
@@ -259,6 +292,12 @@ std::vector<Configuration> embedded_configurations(const std::string& default_na
   two.request_timeout_seconds = 120;
   two.rules = compile_rules(embedded_rule_set("two-teams.json"), "two-teams", errors);
 
+  two.flex_match_mode = FlexMatchMode::kWithQueue;
+  two.queue = "default";
+  Configuration standalone = two;
+  standalone.name = default_name + "-standalone";
+  standalone.flex_match_mode = FlexMatchMode::kStandalone;
+
   Configuration seed;
   seed.name = "seed-game";
   seed.rule_set_name = "seed-game";
@@ -272,6 +311,7 @@ std::vector<Configuration> embedded_configurations(const std::string& default_na
   }
   std::vector<Configuration> out;
   out.push_back(std::move(two));
+  out.push_back(std::move(standalone));
   if (default_name != seed.name) out.push_back(std::move(seed));
   return out;
 }

@@ -30,6 +30,9 @@ struct Configuration {
   int acceptance_timeout_seconds = 30;  // 1..600
   BackfillMode backfill_mode = BackfillMode::kManual;
   FlexMatchMode flex_match_mode = FlexMatchMode::kStandalone;
+  // The game session queue WITH_QUEUE placements go through: `gameSessionQueue`, or the name
+  // at the end of the first of `gameSessionQueueArns`; "default" when neither is given.
+  std::string queue = "default";
   int additional_player_count = 0;
   std::vector<std::pair<std::string, std::string>> game_properties;  // at most 16
   std::string game_session_data;                                     // at most 4096 characters
@@ -62,10 +65,11 @@ Result<std::vector<Configuration>> parse_configurations(std::string_view documen
 // Reads and parses a configurations file (rule-set files relative to its folder).
 Result<std::vector<Configuration>> load_configurations_file(const std::string& path);
 
-// The embedded default: `default_name`, two teams of 2 to 4 balanced on skill, and
-// `seed-game`, the rule set the seed's game was configured with (one team of 10 to 15, a
-// latency rule), as an example. Both work for requests without latency data except
-// `seed-game`, whose latency rule needs it.
+// The embedded default: `default_name`, two teams of 2 to 4 balanced on skill, placed
+// WITH_QUEUE on the queue `default`; `<default_name>-standalone`, the same rules completing
+// STANDALONE (no game servers needed); and `seed-game`, the rule set the seed's game was
+// configured with (one team of 10 to 15, a latency rule), as an example. All work for requests
+// without latency data except `seed-game`, whose latency rule needs it.
 std::vector<Configuration> embedded_configurations(const std::string& default_name);
 
 // The embedded rule-set bodies, by file name under config/matchmaking/.

@@ -95,16 +95,49 @@ TEST(Configurations, DuplicateNamesAreRefused) {
   EXPECT_NE(parsed.status().message().find("duplicate"), std::string::npos);
 }
 
-TEST(EmbeddedConfigurations, ShipTheDefaultAndTheSeedGame) {
-  auto list = embedded_configurations("session-api-dev");
-  ASSERT_EQ(list.size(), 2u);
-  EXPECT_EQ(list[0].name, "session-api-dev");
-  EXPECT_FALSE(list[0].rules->has_latency_rule()) << "the default works without latency data";
+TEST(EmbeddedConfigurations, ShipTheDefaultItsStandaloneTwinAndTheSeedGame) {
+  auto all = embedded_configurations("session-api-dev");
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[0].name, "session-api-dev");
+  EXPECT_FALSE(all[0].rules->has_latency_rule()) << "the default works without latency data";
+  EXPECT_EQ(all[0].flex_match_mode, FlexMatchMode::kWithQueue) << "placed on game servers";
+  EXPECT_EQ(all[0].queue, "default");
+  EXPECT_EQ(all[1].name, "session-api-dev-standalone");
+  EXPECT_EQ(all[1].flex_match_mode, FlexMatchMode::kStandalone);
+  EXPECT_EQ(all[1].rules, all[0].rules) << "the same rules";
+  std::vector<Configuration> list;
+  list.push_back(std::move(all[0]));
+  list.push_back(std::move(all[2]));
   EXPECT_EQ(list[1].name, "seed-game");
   EXPECT_EQ(list[1].rules->teams.size(), 1u);
   EXPECT_EQ(list[1].rules->teams[0].min_players.base, 10);
   EXPECT_EQ(list[1].rules->teams[0].max_players.base, 15);
   EXPECT_TRUE(list[1].rules->has_latency_rule());
+}
+
+TEST(Configurations, NameTheirGameSessionQueue) {
+  auto queue_of = [](const std::string& keys) -> Result<std::string> {
+    auto parsed =
+        parse_configurations(R"({"configurations": [{"name": "c", )" + keys +
+                                 R"("ruleSetFile": "config/matchmaking/two-teams.json"}]})",
+                             ".");
+    if (!parsed.ok()) return parsed.status();
+    return (*parsed)[0].queue;
+  };
+  EXPECT_EQ(*queue_of(""), "default");
+  EXPECT_EQ(*queue_of(R"("gameSessionQueue": "eu-queue",)"), "eu-queue");
+  EXPECT_EQ(*queue_of(R"("gameSessionQueueArns":
+                ["arn:aws:gamelift:eu-west-1:123456789012:gamesessionqueue/arena", "x"],)"),
+            "arena");
+  auto bad_arn = queue_of(R"("gameSessionQueueArns": ["gamesessionqueue/arena"],)");
+  ASSERT_FALSE(bad_arn.ok());
+  EXPECT_NE(bad_arn.status().message().find("configurations[0].gameSessionQueueArns"),
+            std::string::npos);
+  EXPECT_FALSE(queue_of(R"("gameSessionQueueArns": [],)").ok());
+  EXPECT_FALSE(queue_of(R"("gameSessionQueue": "a b",)").ok());
+  EXPECT_FALSE(queue_of(R"("gameSessionQueue": "a", "gameSessionQueueArns":
+                ["arn:aws:gamelift:eu-west-1:1:gamesessionqueue/b"],)")
+                   .ok());
 }
 
 TEST(EmbeddedConfigurations, AreTheFilesUnderConfigMatchmaking) {
@@ -116,7 +149,12 @@ TEST(EmbeddedConfigurations, AreTheFilesUnderConfigMatchmaking) {
 TEST(EmbeddedConfigurations, TheShippedConfigurationsFileLoads) {
   auto loaded = load_configurations_file("config/matchmaking/configurations.json");
   ASSERT_TRUE(loaded.ok()) << loaded.status().to_string();
+  ASSERT_EQ(loaded->size(), 3u);
   EXPECT_EQ((*loaded)[0].name, "session-api-dev");
+  EXPECT_EQ((*loaded)[0].flex_match_mode, FlexMatchMode::kWithQueue);
+  EXPECT_EQ((*loaded)[0].queue, "default");
+  EXPECT_EQ((*loaded)[1].name, "session-api-dev-standalone");
+  EXPECT_EQ((*loaded)[1].flex_match_mode, FlexMatchMode::kStandalone);
 }
 
 }  // namespace

@@ -64,7 +64,8 @@ json::object potential_match_detail(const Configuration& config, std::string_vie
 }
 
 json::object succeeded_detail(std::string_view match_id,
-                              const std::vector<const TicketView*>& tickets) {
+                              const std::vector<const TicketView*>& tickets,
+                              const ConnectionInfo* connection) {
   json::array players;
   for (const TicketView* t : tickets) {
     for (const auto& p : t->players) {
@@ -73,6 +74,12 @@ json::object succeeded_detail(std::string_view match_id,
     }
   }
   json::object info;
+  if (connection) {
+    info["gameSessionArn"] = connection->game_session_arn;
+    info["ipAddress"] = connection->ip_address;
+    if (!connection->dns_name.empty()) info["dnsName"] = connection->dns_name;
+    info["port"] = connection->port;
+  }
   info["players"] = std::move(players);
   return {{"matchId", match_id}, {"gameSessionInfo", std::move(info)}};
 }

@@ -25,9 +25,11 @@ MatchmakingEvent make_event(const Configuration& config, std::string_view region
 boost::json::object potential_match_detail(const Configuration& config, std::string_view match_id,
                                            const std::vector<flexmatch::RuleCount>& metrics);
 
-// MatchmakingSucceeded's detail: matchId and gameSessionInfo with the players (no address in
-// STANDALONE mode: there is no game session).
+// MatchmakingSucceeded's detail: matchId and gameSessionInfo with the players and, from a
+// placement (`connection`, null in STANDALONE mode where there is no game session),
+// gameSessionArn, ipAddress, dnsName and port.
 boost::json::object succeeded_detail(std::string_view match_id,
-                                     const std::vector<const TicketView*>& tickets);
+                                     const std::vector<const TicketView*>& tickets,
+                                     const ConnectionInfo* connection);
 
 }  // namespace sapi::matchmaking

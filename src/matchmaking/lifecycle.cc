@@ -17,20 +17,12 @@ flexmatch::Ticket to_engine_ticket(const TicketView& t) {
   flexmatch::Ticket e;
   e.id = t.ticket_id;
   e.submitted = t.start_time;
+  e.backfill = t.backfill;
   for (const auto& p : t.players) {
     e.players.push_back(p.decoded);
     e.players.back().id = p.player_id;
   }
   return e;
-}
-
-void clear_match(TicketView& t) {
-  t.match_id.clear();
-  for (auto& p : t.players) {
-    p.team.clear();
-    p.player_session_id.clear();
-    p.accepted.reset();
-  }
 }
 
 bool all_accepted(const TicketView& t) {
@@ -133,10 +125,11 @@ void Lifecycle::apply(Add& c, Clock::TimePoint now) {
                     t.ticket_id);
 }
 
-void Lifecycle::start_searching(TicketView& t, Clock::TimePoint now, bool emit_event) {
+void Lifecycle::start_searching(TicketView& t, Clock::TimePoint now, bool emit_event,
+                                std::string_view reason, std::string message) {
   t.status = TicketStatus::kSearching;
-  t.status_reason.clear();
-  t.status_message.clear();
+  t.status_reason = std::string(reason);
+  t.status_message = std::move(message);
   Status added = matchmaker_->add(to_engine_ticket(t));
   if (!added.ok()) {
     finish(t, TicketStatus::kFailed, kReasonUnmatchable, added.message(), now);
@@ -192,10 +185,12 @@ void Lifecycle::apply(Cancel& c, Clock::TimePoint now) {
   }
   if (!is_final(t.status)) {
     std::string match_id = t.match_id;
+    bool placing = t.status == TicketStatus::kPlacing;
     if (t.status == TicketStatus::kSearching) matchmaker_->cancel(t.ticket_id);
     finish(t, TicketStatus::kCancelled, c.reason, c.message, now);
     // A ticket that leaves a potential match rejects it for the others.
     if (proposals_.count(match_id)) resolve(match_id, "Rejected", now);
+    if (placing) abandon_placement(match_id, now);
   }
   if (c.done) c.done(table_.get(c.id));
 }
@@ -241,25 +236,26 @@ void Lifecycle::apply(Accept& c, Clock::TimePoint now) {
 
 void Lifecycle::on_match(flexmatch::Match& m, Clock::TimePoint now) {
   std::vector<const TicketView*> members;
+  std::vector<std::string> ids;
+  // STANDALONE has no game session to reserve player sessions on: the ids are made here.
+  bool standalone = config_.flex_match_mode == FlexMatchMode::kStandalone;
   for (size_t i = 0; i < m.tickets.size(); ++i) {
     TicketView& t = tickets_.at(m.tickets[i].id);
     t.match_id = m.match_id;
-    const std::string& team = config_.rules->teams.at(m.ticket_teams[i]).name;
     for (auto& p : t.players) {
-      p.team = team;
-      p.player_session_id = "psess-" + random_uuid();
+      int team = t.backfill && p.decoded.team ? *p.decoded.team : m.ticket_teams[i];
+      p.team = config_.rules->teams.at(team).name;
+      if (standalone && !t.backfill) p.player_session_id = "psess-" + random_uuid();
     }
-    record_wait(std::chrono::duration<double>(now - t.start_time).count());
+    if (!t.backfill) record_wait(std::chrono::duration<double>(now - t.start_time).count());
     members.push_back(&t);
+    ids.push_back(t.ticket_id);
   }
   boost::json::object detail =
       potential_match_detail(config_, m.match_id, matchmaker_->rule_metrics());
   if (!config_.acceptance_required) {
     emit("PotentialMatchCreated", members, std::move(detail), now);
-    for (const auto* t : members) complete(tickets_.at(t->ticket_id), now);
-    if (config_.flex_match_mode == FlexMatchMode::kStandalone) {
-      emit("MatchmakingSucceeded", members, succeeded_detail(m.match_id, members), now);
-    }
+    matched(m.match_id, ids, now);
     return;
   }
   Proposal proposal{m.match_id, {}, now + std::chrono::seconds(config_.acceptance_timeout_seconds)};
@@ -275,15 +271,16 @@ void Lifecycle::on_match(flexmatch::Match& m, Clock::TimePoint now) {
   proposals_[m.match_id] = std::move(proposal);
 }
 
-void Lifecycle::complete(TicketView& t, Clock::TimePoint now) {
-  if (config_.flex_match_mode == FlexMatchMode::kStandalone) {
+void Lifecycle::matched(const std::string& match_id, const std::vector<std::string>& ticket_ids,
+                        Clock::TimePoint now) {
+  if (config_.flex_match_mode == FlexMatchMode::kWithQueue) return place(match_id, ticket_ids, now);
+  std::vector<const TicketView*> members;
+  for (const auto& id : ticket_ids) {
+    TicketView& t = tickets_.at(id);
     finish(t, TicketStatus::kCompleted, "", "", now);
-    return;
+    members.push_back(&t);
   }
-  // Placement onto game servers comes with the fleet: until then the ticket waits in PLACING
-  // and its request time-out still applies.
-  t.status = TicketStatus::kPlacing;
-  commit(t, now);
+  emit("MatchmakingSucceeded", members, succeeded_detail(match_id, members, nullptr), now);
 }
 
 void Lifecycle::resolve(const std::string& match_id, std::string_view outcome,
@@ -295,13 +292,7 @@ void Lifecycle::resolve(const std::string& match_id, std::string_view outcome,
   std::vector<const TicketView*> members;
   for (const auto& id : p.ticket_ids) members.push_back(&tickets_.at(id));
   emit("AcceptMatchCompleted", members, {{"matchId", match_id}, {"acceptance", outcome}}, now);
-  if (outcome == "Accepted") {
-    for (const auto& id : p.ticket_ids) complete(tickets_.at(id), now);
-    if (config_.flex_match_mode == FlexMatchMode::kStandalone) {
-      emit("MatchmakingSucceeded", members, succeeded_detail(match_id, members), now);
-    }
-    return;
-  }
+  if (outcome == "Accepted") return matched(match_id, p.ticket_ids, now);
   std::string_view reason =
       outcome == "TimedOut" ? kReasonAcceptanceTimedOut : kReasonAcceptanceRejected;
   for (const auto& id : p.ticket_ids) {
@@ -332,7 +323,9 @@ void Lifecycle::expire(Clock::TimePoint now) {
     TicketView& t = it->second;
     // A ticket in a potential match waits for the acceptance outcome; its request time-out
     // is checked again when it comes back.
-    if (t.status == TicketStatus::kRequiresAcceptance) {
+    // So does a ticket being placed: the queue's placement time-out applies then, and a
+    // ticket that comes back from a timed-out placement late ends at once.
+    if (t.status == TicketStatus::kRequiresAcceptance || t.status == TicketStatus::kPlacing) {
       timeouts_.emplace(now + std::chrono::seconds(1), id);
       continue;
     }

@@ -1,9 +1,9 @@
 #pragma once
 
 // The lifecycle of the tickets of one matchmaking configuration: searching, potential
-// matches, acceptance, time-outs, cancellation. Single-threaded: commands are queued from any
-// thread and applied by step(), which the configuration's matchmaking thread calls (tests
-// call it directly on a manual clock).
+// matches, acceptance, placement (WITH_QUEUE), time-outs, cancellation. Single-threaded: commands
+// are queued from any thread and applied by step(), which the configuration's matchmaking thread
+// calls (tests call it directly on a manual clock).
 
 #include <atomic>
 #include <condition_variable>
@@ -20,8 +20,10 @@
 
 #include "base/clock.h"
 #include "flexmatch/matchmaker.h"
+#include "matchmaking/backfill.h"
 #include "matchmaking/configuration.h"
 #include "matchmaking/events.h"
+#include "matchmaking/placement.h"
 #include "matchmaking/ticket_table.h"
 #include "store/ticket_store.h"
 
@@ -34,12 +36,18 @@ struct LifecycleOptions {
   std::chrono::seconds finished_retention{3600};
   // Wait times kept for estimatedWaitTime.
   size_t wait_time_samples = 100;
+  // Places WITH_QUEUE matches; must outlive the lifecycle. Null: such matches end FAILED
+  // (PLACEMENT_FAILED, "no placement service").
+  Placer* placer = nullptr;
 };
 
 // What the lifecycle tells its owner.
 struct LifecycleHooks {
   // A ticket reached a final status (to release its players).
   std::function<void(const TicketView&)> on_final;
+  // A placement with open slots was fulfilled in a configuration with automatic backfill: a
+  // backfill ticket with this request (its id already in the matchmaker data) should start.
+  std::function<void(BackfillRequest)> on_auto_backfill;
 };
 
 class Lifecycle {
@@ -71,6 +79,10 @@ class Lifecycle {
   // matchmaking cycle at `now`. Returns true when it did anything.
   bool step(Clock::TimePoint now, bool cycle_due);
 
+  // Gives up every placement still running (the service is stopping): their results never
+  // arrive. Call only once step() no longer runs.
+  void abandon_placements();
+
   // Blocks until a command is queued or `timeout` passes.
   void wait_for_work(std::chrono::milliseconds timeout);
   void wake();
@@ -95,21 +107,39 @@ class Lifecycle {
     bool accept;
     AcceptDone done;
   };
-  using Command = std::variant<Add, Cancel, Accept>;
+  struct Placed {
+    PlacementResult result;
+  };
+  using Command = std::variant<Add, Cancel, Accept, Placed>;
 
   struct Proposal {
     std::string match_id;
     std::vector<std::string> ticket_ids;
     Clock::TimePoint deadline;
   };
+  struct Placement {
+    std::vector<std::string> ticket_ids;
+    std::string auto_backfill_ticket_id;  // empty: no automatic backfill
+  };
 
   void push(Command c);
   void apply(Add& c, Clock::TimePoint now);
   void apply(Cancel& c, Clock::TimePoint now);
   void apply(Accept& c, Clock::TimePoint now);
-  void start_searching(TicketView& t, Clock::TimePoint now, bool emit_event);
+  void apply(Placed& c, Clock::TimePoint now);
+  void start_searching(TicketView& t, Clock::TimePoint now, bool emit_event,
+                       std::string_view reason = {}, std::string message = {});
   void on_match(flexmatch::Match& m, Clock::TimePoint now);
-  void complete(TicketView& t, Clock::TimePoint now);
+  // The match's tickets go on: COMPLETED (STANDALONE) or PLACING.
+  void matched(const std::string& match_id, const std::vector<std::string>& ticket_ids,
+               Clock::TimePoint now);
+  void place(const std::string& match_id, const std::vector<std::string>& ticket_ids,
+             Clock::TimePoint now);
+  void fulfil(const Placement& placement, const std::vector<TicketView*>& tickets,
+              const PlacementResult& result, Clock::TimePoint now);
+  // Stops the placement of a match one of whose tickets left; the others search again.
+  void abandon_placement(const std::string& match_id, Clock::TimePoint now);
+  bool past_request_timeout(const TicketView& t, Clock::TimePoint now) const;
   void resolve(const std::string& match_id, std::string_view outcome, Clock::TimePoint now);
   void finish(TicketView& t, TicketStatus status, std::string_view reason, std::string message,
               Clock::TimePoint now);
@@ -133,8 +163,9 @@ class Lifecycle {
   std::vector<Command> queue_;
 
   // Owned by the stepping thread.
-  std::unordered_map<std::string, TicketView> tickets_;  // not yet purged
-  std::map<std::string, Proposal> proposals_;            // by match id
+  std::unordered_map<std::string, TicketView> tickets_;    // not yet purged
+  std::map<std::string, Proposal> proposals_;              // by match id
+  std::unordered_map<std::string, Placement> placements_;  // running, by match id
   using Deadline = std::pair<Clock::TimePoint, std::string>;
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> timeouts_;
   std::deque<std::pair<Clock::TimePoint, std::string>> finished_;  // end time order

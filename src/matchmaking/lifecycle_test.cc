@@ -300,21 +300,17 @@ TEST_F(AcceptanceTest, AcceptingIsRefusedOutsideAcceptanceAndForStrangers) {
   EXPECT_EQ(accept(a_, "alice", true).status().code(), Code::kFailedPrecondition);
 }
 
-TEST_F(LifecycleTest, WithQueueMatchesWaitInPlacingUntilTheRequestTimeOut) {
+TEST_F(LifecycleTest, WithQueueMatchesFailAtOnceWithoutAPlacementService) {
   make(
       one_config("duel", {1, 1}, R"("flexMatchMode": "WITH_QUEUE", "requestTimeoutSeconds": 60,)"));
   std::string a = start("alice");
   start("bob");
   service_->run_once();
-  EXPECT_EQ(status(a), TicketStatus::kPlacing);
-  auto refused = wait_result([&](auto done) {
-    service_->cancel(a, done);
-    service_->run_once();
-  });
-  EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);
-  clock_.advance(60s);
-  service_->run_once();
-  EXPECT_EQ(status(a), TicketStatus::kTimedOut);
+  TicketPtr t = get(a);
+  EXPECT_EQ(t->status, TicketStatus::kFailed);
+  EXPECT_EQ(t->status_reason, kReasonPlacementFailed);
+  EXPECT_NE(t->status_message.find("No placement service"), std::string::npos);
+  EXPECT_EQ(event_types().back(), "MatchmakingFailed");
 }
 
 TEST_F(LifecycleTest, LongPollEndsOnTheNextChangeOrAtItsDeadline) {

@@ -6,6 +6,9 @@
 // and reserved player sessions), timed out (the queue's placement time-out passed; the tickets
 // go back to searching until their request time-out) or failed (no server can ever take the
 // match).
+//
+// PlacementRequest::queue was added after the first version of this interface so that the
+// placer need not look configurations up: it names the configuration's game session queue.
 
 #include <cstdint>
 #include <functional>
@@ -29,6 +32,7 @@ struct PlacementRequest {
   std::string placement_id;  // unique; the match id
   std::string configuration;
   std::string configuration_arn;
+  std::string queue;  // the configuration's game session queue ("default" when unnamed)
   std::vector<PlacementPlayer> players;
   std::vector<std::pair<std::string, std::string>> game_properties;
   std::string game_session_data;

@@ -32,6 +32,31 @@ Status check_players(const StartRequest& r) {
   return {};
 }
 
+Status check_backfill(const BackfillRequest& r, const flexmatch::RuleSet& rules) {
+  if (r.game_session_arn.empty()) return invalid_argument("a backfill needs a game session ARN");
+  if (r.players.empty() || r.players.size() > flexmatch::kMaxPlayersPerBackfillTicket) {
+    return invalid_argument("a backfill ticket holds 1 to 199 players");
+  }
+  std::unordered_set<std::string> seen;
+  for (const auto& p : r.players) {
+    if (p.id.empty() || p.id.size() > 1024) return invalid_argument("playerId: 1-1024 characters");
+    if (!seen.insert(p.id).second) return invalid_argument("player " + p.id + " appears twice");
+    if (!p.team || *p.team < 0 || *p.team >= static_cast<int>(rules.teams.size())) {
+      return invalid_argument("player " + p.id + " has no team of the rule set");
+    }
+  }
+  return {};
+}
+
+// A configuration named by its ARN (arn:aws:gamelift:<region>::matchmakingconfiguration/NAME)
+// or by its name.
+std::string_view configuration_name(std::string_view name_or_arn) {
+  constexpr std::string_view kMarker = ":matchmakingconfiguration/";
+  size_t at = name_or_arn.rfind(kMarker);
+  if (name_or_arn.rfind("arn:", 0) != 0 || at == std::string_view::npos) return name_or_arn;
+  return name_or_arn.substr(at + kMarker.size());
+}
+
 TicketView new_ticket(StartRequest& r, const std::string& id, Clock::TimePoint now) {
   TicketView t;
   t.ticket_id = id;
@@ -62,7 +87,14 @@ Result<std::unique_ptr<MatchmakingService>> MatchmakingService::create(
   lo.region = s->options_.region;
   lo.account = s->options_.account;
   lo.finished_retention = s->options_.finished_retention;
-  LifecycleHooks hooks{[raw = s.get()](const TicketView& t) { raw->on_final(t); }};
+  lo.placer = s->options_.placer;
+  LifecycleHooks hooks;
+  hooks.on_final = [raw = s.get()](const TicketView& t) { raw->on_final(t); };
+  hooks.on_auto_backfill = [raw = s.get()](BackfillRequest r) {
+    // The id is fresh (in the matchmaker data already), so no store read on this thread.
+    raw->begin_backfill(
+        std::move(r), [](Result<TicketPtr>) {}, false);
+  };
   for (auto& c : configurations) {
     if (!c.rules) return invalid_argument("configuration " + c.name + " has no rule set");
     s->lifecycles_.push_back(
@@ -90,6 +122,7 @@ void MatchmakingService::stop() {
   housekeeping_cv_.notify_all();
   for (auto& t : threads_) t.join();
   threads_.clear();
+  for (auto& lc : lifecycles_) lc->abandon_placements();
   table_.release_all_waiters();
 }
 
@@ -152,29 +185,90 @@ void MatchmakingService::start(StartRequest request, TicketDone done) {
       return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
     }
   }
-  TicketView ticket = new_ticket(request, id, clock_.now());
+  persist_and_add(new_ticket(request, id, clock_.now()), *lc, std::move(done));
+}
+
+void MatchmakingService::persist_and_add(TicketView ticket, Lifecycle& lc, TicketDone done) {
   if (!store_) {
     // The answer is the ticket as stored (QUEUED), whatever the matchmaker did since.
-    return done(on_durable(std::move(ticket), *lc, false));
+    return done(on_durable(std::move(ticket), lc, false));
   }
-  store::TicketRecord record{id,
+  store::TicketRecord record{ticket.ticket_id,
                              ticket.configuration,
                              ticket.owner_player_id,
                              "QUEUED",
                              false,
                              ticket.start_time,
-                             serialize_state(ticket, lc->configuration().rules.get()),
+                             serialize_state(ticket, lc.configuration().rules.get()),
                              ticket.start_time};
-  store_->put_ticket(std::move(record), [this, ticket = std::move(ticket), lc,
+  store_->put_ticket(std::move(record), [this, ticket = std::move(ticket), lc = &lc,
                                          done = std::move(done)](Status s) mutable {
     if (!s.ok()) {
-      std::lock_guard lock(players_mu_);
-      pending_ids_.erase(ticket.ticket_id);
+      {
+        std::lock_guard lock(players_mu_);
+        pending_ids_.erase(ticket.ticket_id);
+        auto b = active_backfill_.find(ticket.game_session_arn);
+        if (ticket.backfill && b != active_backfill_.end() && b->second == ticket.ticket_id) {
+          active_backfill_.erase(b);
+        }
+      }
       done(s);
       return;
     }
     done(on_durable(std::move(ticket), *lc, false));
   });
+}
+
+void MatchmakingService::start_backfill(BackfillRequest request, TicketDone done) {
+  begin_backfill(std::move(request), std::move(done), true);
+}
+
+void MatchmakingService::begin_backfill(BackfillRequest request, TicketDone done,
+                                        bool check_existing) {
+  Lifecycle* lc = lifecycle(configuration_name(request.configuration));
+  if (!lc) return done(invalid_argument("unknown configuration " + request.configuration));
+  std::string id = request.ticket_id.value_or(random_uuid());
+  if (!valid_ticket_id(id)) {
+    return done(invalid_argument("ticketId: at most 128 characters of [a-zA-Z0-9-.]"));
+  }
+  if (Status s = check_backfill(request, *lc->configuration().rules); !s.ok()) return done(s);
+  if (check_existing && request.ticket_id && describe(id).ok()) {
+    return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
+  }
+  {
+    std::lock_guard lock(players_mu_);
+    if (active_backfill_.count(request.game_session_arn)) {
+      return done(Status(Code::kAlreadyExists,
+                         "a backfill ticket is already active for this game session"));
+    }
+    if (!pending_ids_.insert(id).second) {
+      return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
+    }
+    active_backfill_[request.game_session_arn] = id;
+  }
+  TicketView t;
+  t.ticket_id = id;
+  t.configuration = lc->configuration().name;
+  t.status = TicketStatus::kQueued;
+  t.start_time = clock_.now();
+  t.backfill = true;
+  t.game_session_arn = request.game_session_arn;
+  for (auto& p : request.players) {
+    PlayerView v;
+    v.player_id = p.id;
+    v.team = lc->configuration().rules->teams[*p.team].name;
+    v.decoded = std::move(p);
+    t.players.push_back(std::move(v));
+  }
+  persist_and_add(std::move(t), *lc, std::move(done));
+}
+
+std::optional<std::string> MatchmakingService::active_backfill(
+    const std::string& game_session_arn) const {
+  std::lock_guard lock(players_mu_);
+  auto it = active_backfill_.find(game_session_arn);
+  if (it == active_backfill_.end()) return std::nullopt;
+  return it->second;
 }
 
 TicketPtr MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool restored) {
@@ -185,7 +279,9 @@ TicketPtr MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool 
   {
     std::lock_guard lock(players_mu_);
     pending_ids_.erase(ticket.ticket_id);
-    for (const auto& p : ticket.players) {
+    if (ticket.backfill) active_backfill_[ticket.game_session_arn] = ticket.ticket_id;
+    // A backfill ticket's players are already in a game: their own tickets stay as they are.
+    for (const auto& p : ticket.backfill ? std::vector<PlayerView>{} : ticket.players) {
       auto& slot = active_by_player_[p.player_id];
       if (!slot.first.empty() && slot.first != ticket.ticket_id) replaced.push_back(slot);
       slot = {ticket.ticket_id, &lc};
@@ -205,6 +301,11 @@ TicketPtr MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool 
 
 void MatchmakingService::on_final(const TicketView& ticket) {
   std::lock_guard lock(players_mu_);
+  if (ticket.backfill) {
+    auto it = active_backfill_.find(ticket.game_session_arn);
+    if (it != active_backfill_.end() && it->second == ticket.ticket_id) active_backfill_.erase(it);
+    return;
+  }
   for (const auto& p : ticket.players) {
     auto it = active_by_player_.find(p.player_id);
     if (it != active_by_player_.end() && it->second.first == ticket.ticket_id) {

@@ -18,9 +18,11 @@
 
 #include "base/clock.h"
 #include "base/result.h"
+#include "matchmaking/backfill.h"
 #include "matchmaking/configuration.h"
 #include "matchmaking/events.h"
 #include "matchmaking/lifecycle.h"
+#include "matchmaking/placement.h"
 #include "matchmaking/ticket_table.h"
 #include "store/ticket_store.h"
 
@@ -37,6 +39,9 @@ struct ServiceOptions {
   std::chrono::seconds finished_retention{3600};
   // False: no threads; the owner calls run_once() (tests on a manual clock).
   bool run_threads = true;
+  // Places the matches of WITH_QUEUE configurations (the fleet); it must outlive the service.
+  // Null: those matches end FAILED with PLACEMENT_FAILED ("no placement service").
+  Placer* placer = nullptr;
 };
 
 struct StartRequest {
@@ -78,6 +83,18 @@ class MatchmakingService {
   void wait_for_change(const std::string& ticket_id, uint64_t seen_version,
                        Clock::TimePoint deadline, TicketTable::Waiter done);
 
+  // FlexMatch's StartMatchBackfill: a backfill ticket, owned by no player, for the game
+  // session `request.game_session_arn`; `done` runs once it is durable in QUEUED. Its match
+  // is placed onto that game session with only the new players, and the backfill ticket ends
+  // COMPLETED. Stop it with cancel(). Errors: kInvalidArgument (unknown configuration, bad
+  // ticket id, no game session, 0 or more than 199 players, a player without a valid team),
+  // kAlreadyExists (a backfill ticket is already active for the game session, or the ticket
+  // id is taken), kUnavailable (store).
+  void start_backfill(BackfillRequest request, TicketDone done);
+
+  // The active backfill ticket of a game session, or nullopt.
+  std::optional<std::string> active_backfill(const std::string& game_session_arn) const;
+
   // Stops a ticket (CANCELLED, statusReason CANCELLED). A ticket that already ended is
   // returned unchanged. kFailedPrecondition in PLACING, as FlexMatch.
   void cancel(const std::string& ticket_id, TicketDone done);
@@ -102,6 +119,9 @@ class MatchmakingService {
  private:
   MatchmakingService(ServiceOptions options, store::TicketStore* store, const Clock& clock);
   Lifecycle* lifecycle(std::string_view configuration) const;
+  // Writes a new ticket as QUEUED, then publishes it and hands it to `lifecycle`.
+  void persist_and_add(TicketView ticket, Lifecycle& lifecycle, TicketDone done);
+  void begin_backfill(BackfillRequest request, TicketDone done, bool check_existing);
   Status recover();
   // Publishes a stored ticket, replaces its players' earlier tickets and hands it to its
   // lifecycle; returns the ticket as published.
@@ -117,10 +137,12 @@ class MatchmakingService {
   TicketTable table_;
   std::vector<std::unique_ptr<Lifecycle>> lifecycles_;
 
-  std::mutex players_mu_;
+  mutable std::mutex players_mu_;
   // player id -> (ticket id, its lifecycle) of the player's active ticket.
   std::unordered_map<std::string, std::pair<std::string, Lifecycle*>> active_by_player_;
   std::unordered_set<std::string> pending_ids_;  // being written, not yet published
+  // game session ARN -> its active backfill ticket (also while being written).
+  std::unordered_map<std::string, std::string> active_backfill_;
 
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> threads_;

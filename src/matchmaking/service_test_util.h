@@ -6,10 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "matchmaking/configuration.h"
+#include "matchmaking/placement.h"
 #include "matchmaking/service.h"
 
 namespace sapi::matchmaking::testing {
@@ -66,5 +69,75 @@ Result<TicketPtr> wait_result(Call call) {
   }
   return future.get();
 }
+
+// A Placer the test drives by hand: it records each request and ends a placement when the
+// test says so, with the outcome the test chooses.
+class TestPlacer : public Placer {
+ public:
+  void place(PlacementRequest request, Done done) override {
+    std::lock_guard lock(mu_);
+    requests_.push_back(request);
+    running_[request.placement_id] = std::move(done);
+  }
+  void abandon(const std::string& placement_id) override {
+    std::lock_guard lock(mu_);
+    if (running_.erase(placement_id)) abandoned_.push_back(placement_id);
+  }
+
+  // Ends the placement; false when it is not running (never placed, ended or abandoned).
+  bool end(const std::string& placement_id, PlacementResult result) {
+    Done done;
+    {
+      std::lock_guard lock(mu_);
+      auto it = running_.find(placement_id);
+      if (it == running_.end()) return false;
+      done = std::move(it->second);
+      running_.erase(it);
+    }
+    result.placement_id = placement_id;
+    done(std::move(result));
+    return true;
+  }
+  // A game session at 10.0.0.7:7777 with a player session `psess-<player id>` per player.
+  static PlacementResult fulfilled(const PlacementRequest& r) {
+    PlacementResult out;
+    out.outcome = PlacementOutcome::kFulfilled;
+    out.connection.game_session_arn = r.game_session_arn.empty()
+                                          ? "arn:aws:gamelift:eu-west-1::gamesession/f/gs-1"
+                                          : r.game_session_arn;
+    out.connection.ip_address = "10.0.0.7";
+    out.connection.dns_name = "gs.example.org";
+    out.connection.port = 7777;
+    for (const auto& p : r.players) {
+      out.connection.player_sessions.push_back({p.player_id, "psess-" + p.player_id});
+    }
+    return out;
+  }
+  static PlacementResult ended(PlacementOutcome outcome, std::string message) {
+    PlacementResult out;
+    out.outcome = outcome;
+    out.message = std::move(message);
+    return out;
+  }
+
+  std::vector<PlacementRequest> requests() const {
+    std::lock_guard lock(mu_);
+    return requests_;
+  }
+  std::vector<std::string> abandoned() const {
+    std::lock_guard lock(mu_);
+    return abandoned_;
+  }
+  size_t running() const {
+    std::lock_guard lock(mu_);
+    return running_.size();
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<PlacementRequest> requests_;
+  std::map<std::string, Done> running_;
+  std::vector<std::string> abandoned_;
+};
 
 }  // namespace sapi::matchmaking::testing

@@ -82,6 +82,46 @@ Result<PlayerView> player_from_json(const json::object& o, const flexmatch::Rule
   return p;
 }
 
+json::object connection_to_json(const ConnectionInfo& c) {
+  json::array sessions;
+  for (const auto& s : c.player_sessions) {
+    sessions.push_back({{"playerId", s.player_id}, {"playerSessionId", s.player_session_id}});
+  }
+  return {{"gameSessionArn", c.game_session_arn},
+          {"ipAddress", c.ip_address},
+          {"dnsName", c.dns_name},
+          {"port", c.port},
+          {"playerSessions", std::move(sessions)}};
+}
+
+ConnectionInfo connection_from_json(const json::object& o) {
+  ConnectionInfo c;
+  c.game_session_arn = get_string(o, "gameSessionArn");
+  c.ip_address = get_string(o, "ipAddress");
+  c.dns_name = get_string(o, "dnsName");
+  if (const auto* p = o.if_contains("port"); p && p->is_int64()) {
+    c.port = static_cast<int>(p->as_int64());
+  }
+  if (const auto* ss = o.if_contains("playerSessions"); ss && ss->is_array()) {
+    for (const auto& s : ss->as_array()) {
+      if (!s.is_object()) continue;
+      c.player_sessions.push_back(
+          {get_string(s.as_object(), "playerId"), get_string(s.as_object(), "playerSessionId")});
+    }
+  }
+  return c;
+}
+
+// A backfill ticket's players are bound to their team, which the matchmaker reads by index.
+void restore_teams(TicketView& t, const flexmatch::RuleSet* rules) {
+  if (!t.backfill || !rules) return;
+  for (auto& p : t.players) {
+    for (size_t i = 0; i < rules->teams.size(); ++i) {
+      if (rules->teams[i].name == p.team) p.decoded.team = static_cast<int>(i);
+    }
+  }
+}
+
 }  // namespace
 
 std::string_view status_name(TicketStatus s) { return kStatusNames[static_cast<int>(s)]; }
@@ -105,6 +145,16 @@ bool TicketView::has_player(std::string_view player_id) const {
   return false;
 }
 
+void clear_match(TicketView& t) {
+  t.match_id.clear();
+  t.connection.reset();
+  for (auto& p : t.players) {
+    if (!t.backfill) p.team.clear();  // a backfill ticket's players stay on their team
+    p.player_session_id.clear();
+    p.accepted.reset();
+  }
+}
+
 std::string serialize_state(const TicketView& t, const flexmatch::RuleSet* rules) {
   json::object o;
   o["v"] = 1;
@@ -119,6 +169,11 @@ std::string serialize_state(const TicketView& t, const flexmatch::RuleSet* rules
   json::array players;
   for (const auto& p : t.players) players.push_back(player_to_json(p, rules));
   o["players"] = std::move(players);
+  if (t.connection) o["connection"] = connection_to_json(*t.connection);
+  if (t.backfill) {
+    o["backfill"] = true;
+    o["gameSessionArn"] = t.game_session_arn;
+  }
   return json::serialize(o);
 }
 
@@ -150,6 +205,12 @@ Result<TicketView> deserialize_state(std::string_view state, const flexmatch::Ru
       t.players.push_back(std::move(*player));
     }
   }
+  if (const auto* c = o.if_contains("connection"); c && c->is_object()) {
+    t.connection = connection_from_json(c->as_object());
+  }
+  if (const auto* b = o.if_contains("backfill"); b && b->is_bool()) t.backfill = b->as_bool();
+  t.game_session_arn = get_string(o, "gameSessionArn");
+  restore_teams(t, rules);
   return t;
 }
 

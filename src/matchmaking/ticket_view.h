@@ -13,6 +13,7 @@
 #include "base/result.h"
 #include "flexmatch/rule_set.h"
 #include "flexmatch/ticket.h"
+#include "matchmaking/placement.h"
 
 namespace sapi::matchmaking {
 
@@ -42,6 +43,9 @@ inline constexpr std::string_view kReasonAcceptanceFailed = "ACCEPTANCE_FAILED";
 inline constexpr std::string_view kReasonRequestTimedOut = "REQUEST_TIMED_OUT";
 inline constexpr std::string_view kReasonUnmatchable = "UNMATCHABLE";
 inline constexpr std::string_view kReasonMatched = "MATCHED";
+inline constexpr std::string_view kReasonPlacementTimedOut = "PLACEMENT_TIMED_OUT";
+inline constexpr std::string_view kReasonPlacementFailed = "PLACEMENT_FAILED";
+inline constexpr std::string_view kReasonPlacementCancelled = "PLACEMENT_CANCELLED";
 
 struct PlayerView {
   std::string player_id;
@@ -64,11 +68,22 @@ struct TicketView {
   std::optional<int> estimated_wait_seconds;
   std::string match_id;
   std::vector<PlayerView> players;
+  // WITH_QUEUE, once COMPLETED: the game session the players join, with this ticket's
+  // player sessions.
+  std::optional<ConnectionInfo> connection;
+  // A backfill ticket has no owning player: it stands for the running game session
+  // `game_session_arn`, and its players (already in the game) keep their `team`.
+  bool backfill = false;
+  std::string game_session_arn;
   // Counts changes: a long-poll waits for a version above the one it saw.
   uint64_t version = 0;
 
   bool has_player(std::string_view player_id) const;
 };
+
+// Forgets the match the ticket was in (match id, teams, player sessions, acceptance,
+// connection) before it searches again; a backfill ticket's players keep their team.
+void clear_match(TicketView& t);
 
 // The ticket as the store keeps it (the `state` blob of a TicketRecord), and back. Attributes
 // are kept in GameLift's encoding, decoded against `rules` when read.
