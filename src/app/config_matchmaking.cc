@@ -42,7 +42,6 @@ Result<matchmaking::MatchmakingService*> mount_matchmaking(Services& services, h
   options.cycle_interval = std::chrono::milliseconds(m.cycle_interval_ms);
   options.finished_retention = std::chrono::seconds(m.finished_ticket_retention_seconds);
   options.placer = placer;
-  options.placer = services.placer;
   auto service = matchmaking::MatchmakingService::create(std::move(configurations), options,
                                                          &services.store.tickets(), services.clock);
   if (!service.ok()) return service.status();

@@ -6,6 +6,7 @@
 #include "app/config_auth.h"
 #include "app/config_matchmaking.h"
 #include "app/config_sessions.h"
+#include "app/fleet.h"
 #include "app/game_servers.h"
 
 namespace sapi::app {
@@ -22,9 +23,13 @@ Result<http::Router> build_router(Services& services) {
   //   player records (api/players.h), matchmaking.
   auto player_auth = mount_player_auth(services, router);
   if (!player_auth.ok()) return player_auth.status();
-  SAPI_RETURN_IF_ERROR(mount_matchmaking(services, router, **player_auth));
+  auto fleet = create_fleet(services);
+  if (!fleet.ok()) return fleet.status();
+  auto matchmaking = mount_matchmaking(services, router, **player_auth, *fleet);
+  if (!matchmaking.ok()) return matchmaking.status();
   auto game_servers = mount_game_server_auth(services, router);
   if (!game_servers.ok()) return game_servers.status();
+  mount_fleet(services, router, **game_servers, **fleet);
   SAPI_RETURN_IF_ERROR(mount_sessions(services, router, **player_auth, **game_servers));
   return router;
 }

@@ -1,0 +1,30 @@
+#pragma once
+
+// The game-server API (docs/game-server-api.md): registration, heartbeats, the long poll for
+// the next game session, activation, player sessions and the end of a game session. Every
+// route is signed with SigV4 and a server acts for itself only: a call about another key's
+// server or game session is 403 FORBIDDEN.
+
+#include <boost/json/object.hpp>
+
+#include "api/game_server_auth.h"
+#include "api/json_body.h"
+#include "base/clock.h"
+#include "fleet/fleet.h"
+#include "http/router.h"
+
+namespace sapi::api {
+
+struct GameServerRouteOptions {
+  JsonLimits json;
+  int max_wait_seconds = 20;  // the longest long poll
+};
+
+// The contract's GameSession object.
+boost::json::object game_session_json(const fleet::GameSession& session);
+
+// Mounts the routes behind `auth`; `fleet` and `clock` must outlive the router.
+void add_game_server_routes(http::Router& router, const GameServerAuth& auth, fleet::Fleet& fleet,
+                            const Clock& clock, GameServerRouteOptions options);
+
+}  // namespace sapi::api

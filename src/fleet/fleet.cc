@@ -1,0 +1,618 @@
+#include "fleet/fleet.h"
+
+#include <algorithm>
+
+#include "fleet/fleet_internal.h"
+#include "fleet/records.h"
+#include "matchmaking/ids.h"
+
+namespace sapi::fleet {
+namespace {
+
+constexpr std::chrono::seconds kPurgeInterval{60};
+constexpr size_t kPurgeBatch = 1000;
+
+}  // namespace
+
+Fleet::Metrics::Metrics(obs::Registry& registry)
+    : servers(registry.gauge("fleet_game_servers", "Registered game servers.").with({})),
+      sessions(
+          registry.gauge("fleet_game_sessions", "Game sessions in memory by status.", {"status"})),
+      placements(registry.counter("fleet_placements_total",
+                                  "Placements ended, by outcome (FULFILLED, TIMED_OUT, FAILED).",
+                                  {"outcome"})),
+      placement_seconds(
+          registry
+              .histogram("fleet_placement_seconds", "Time from a placement's start to its end.", {})
+              .with({})),
+      reaped(registry
+                 .counter("fleet_game_servers_reaped_total",
+                          "Game servers taken out after missing their heartbeats.")
+                 .with({})) {}
+
+Fleet::Fleet(FleetOptions options, store::FleetStore* store, const Clock& clock,
+             obs::Registry* metrics)
+    : options_(std::move(options)),
+      store_(store),
+      clock_(clock),
+      metrics_(metrics ? std::make_unique<Metrics>(*metrics) : nullptr) {}
+
+Result<std::unique_ptr<Fleet>> Fleet::create(FleetOptions options, store::FleetStore* store,
+                                             const Clock& clock, obs::Registry* metrics) {
+  std::unique_ptr<Fleet> fleet(new Fleet(std::move(options), store, clock, metrics));
+  SAPI_RETURN_IF_ERROR(fleet->restore());
+  if (fleet->options_.run_threads) fleet->thread_ = std::thread([f = fleet.get()] { f->run(); });
+  return fleet;
+}
+
+Fleet::~Fleet() { stop(); }
+
+Status Fleet::restore() {
+  if (!store_) return {};
+  auto servers = store_->list_game_servers();
+  if (!servers.ok()) return servers.status();
+  auto sessions = store_->list_active_game_sessions();
+  if (!sessions.ok()) return sessions.status();
+  std::lock_guard lock(mu_);
+  Clock::TimePoint now = clock_.now();
+  for (const auto& record : *servers) {
+    auto server = decode_server(record.state);
+    if (!server.ok()) return server.status();
+    // A restored server gets a whole heartbeat time-out to show it is still there.
+    server->last_heartbeat = now;
+    servers_[server->spec.game_server_id] = std::move(*server);
+  }
+  Deferred deferred;
+  for (const auto& record : *sessions) {
+    auto session = decode_session(record.state);
+    if (!session.ok()) return session.status();
+    std::string id = session->game_session_id;
+    for (const auto& p : session->player_sessions) placed_players_.insert(p.player_id);
+    GameSession& g = sessions_[id] = std::move(*session);
+    if (g.status == GameSessionStatus::kTerminated) continue;
+    sessions_by_server_[g.game_server_id].push_back(id);
+    // Its placement died with the previous process; the tickets are searching again.
+    if (g.status == GameSessionStatus::kActivating || !servers_.count(g.game_server_id)) {
+      g.placement_id.clear();
+      terminate(g, deferred);
+    }
+  }
+  update_gauges();
+  next_purge_ = now;
+  run_all(deferred);
+  return {};
+}
+
+void Fleet::run_all(Deferred& deferred) {
+  for (auto& f : deferred) f();
+  deferred.clear();
+}
+
+void Fleet::run() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, options_.tick_interval);
+    if (stopping_) break;
+    lock.unlock();
+    tick();
+    lock.lock();
+  }
+}
+
+void Fleet::stop() {
+  Deferred deferred;
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    for (auto* list : {&server_waiters_, &session_waiters_}) {
+      for (auto& w : *list) {
+        deferred.push_back([done = std::move(w.done)] { done(std::optional<GameSession>()); });
+      }
+      list->clear();
+    }
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  run_all(deferred);
+}
+
+// ---- lookups, mu_ held -------------------------------------------------------------------
+
+Result<GameServer*> Fleet::owned_server(const std::string& key, const std::string& id) {
+  auto it = servers_.find(id);
+  if (it == servers_.end()) return not_found("game server " + id + " is not registered");
+  if (it->second.access_key_id != key) {
+    return permission_denied("game server " + id + " belongs to another access key");
+  }
+  return &it->second;
+}
+
+Result<const GameSession*> Fleet::owned_session(const std::string& key,
+                                                const std::string& id) const {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return not_found("game session " + id + " not found");
+  if (it->second.access_key_id != key) {
+    return permission_denied("game session " + id + " belongs to another game server's key");
+  }
+  return &it->second;
+}
+
+Result<GameSession*> Fleet::owned_session(const std::string& key, const std::string& id) {
+  auto found = std::as_const(*this).owned_session(key, id);
+  if (!found.ok()) return found.status();
+  return const_cast<GameSession*>(*found);
+}
+
+int Fleet::free_slots(const GameServer& server) const {
+  int used = 0;
+  auto it = sessions_by_server_.find(server.spec.game_server_id);
+  if (it != sessions_by_server_.end()) {
+    for (const auto& id : it->second) used += sessions_.at(id).seats_in_use();
+  }
+  return server.spec.max_players - used;
+}
+
+// ---- changes, mu_ held -------------------------------------------------------------------
+
+void Fleet::persist_server(const GameServer& server, store::WriteDone durable) {
+  if (store_) {
+    store_->put_game_server({server.spec.game_server_id, encode_server(server), clock_.now()},
+                            std::move(durable));
+  } else if (durable) {
+    durable({});
+  }
+}
+
+void Fleet::persist_session(const GameSession& session, store::WriteDone durable) {
+  if (store_) {
+    store::GameSessionRecord record;
+    record.id = session.game_session_id;
+    record.game_server_id = session.game_server_id;
+    record.status = std::string(status_name(session.status));
+    record.finished = session.status == GameSessionStatus::kTerminated;
+    record.state = encode_session(session);
+    record.updated_at = clock_.now();
+    store_->put_game_session(std::move(record), std::move(durable));
+  } else if (durable) {
+    durable({});
+  }
+}
+
+void Fleet::changed(GameSession& session, Deferred& deferred, store::WriteDone durable) {
+  ++session.version;
+  persist_session(session, std::move(durable));
+  auto& list = session_waiters_;
+  for (auto it = list.begin(); it != list.end();) {
+    if (it->id == session.game_session_id && it->known_version != session.version) {
+      deferred.push_back(
+          [done = std::move(it->done), copy = session] { done(std::optional<GameSession>(copy)); });
+      it = list.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void Fleet::terminate(GameSession& session, Deferred& deferred, store::WriteDone durable) {
+  if (session.status == GameSessionStatus::kTerminated) return;
+  session.status = GameSessionStatus::kTerminated;
+  for (auto& p : session.player_sessions) {
+    if (p.status == PlayerSessionStatus::kActive) p.status = PlayerSessionStatus::kCompleted;
+    if (p.status == PlayerSessionStatus::kReserved) p.status = PlayerSessionStatus::kTimedOut;
+  }
+  auto& ids = sessions_by_server_[session.game_server_id];
+  ids.erase(std::remove(ids.begin(), ids.end(), session.game_session_id), ids.end());
+  if (ids.empty()) sessions_by_server_.erase(session.game_server_id);
+  if (!session.placement_id.empty()) placement_lost(session, deferred);
+  changed(session, deferred, std::move(durable));
+  update_gauges();
+}
+
+void Fleet::remove_server(const std::string& id, Deferred& deferred, store::WriteDone durable) {
+  auto it = sessions_by_server_.find(id);
+  if (it != sessions_by_server_.end()) {
+    std::vector<std::string> ids = it->second;
+    for (const auto& session_id : ids) terminate(sessions_.at(session_id), deferred);
+  }
+  servers_.erase(id);
+  if (store_) {
+    store_->remove_game_server(id, std::move(durable));
+  } else if (durable) {
+    durable({});
+  }
+  for (auto w = server_waiters_.begin(); w != server_waiters_.end();) {
+    if (w->id == id) {
+      deferred.push_back([done = std::move(w->done), id] {
+        done(not_found("game server " + id + " is not registered"));
+      });
+      w = server_waiters_.erase(w);
+    } else {
+      ++w;
+    }
+  }
+  update_gauges();
+}
+
+void Fleet::notify_server_waiters(const std::string& server_id, Deferred& deferred) {
+  auto ids = sessions_by_server_.find(server_id);
+  if (ids == sessions_by_server_.end()) return;
+  const GameSession* next = nullptr;
+  for (const auto& id : ids->second) {
+    const GameSession& g = sessions_.at(id);
+    if (g.status == GameSessionStatus::kActivating) {
+      next = &g;
+      break;
+    }
+  }
+  if (!next) return;
+  for (auto w = server_waiters_.begin(); w != server_waiters_.end();) {
+    if (w->id == server_id) {
+      deferred.push_back(
+          [done = std::move(w->done), copy = *next] { done(std::optional<GameSession>(copy)); });
+      w = server_waiters_.erase(w);
+    } else {
+      ++w;
+    }
+  }
+}
+
+void Fleet::expire_reservations(Clock::TimePoint now, Deferred& deferred) {
+  bool freed = false;
+  for (auto& [server_id, ids] : sessions_by_server_) {
+    for (const auto& id : ids) {
+      GameSession& g = sessions_.at(id);
+      bool expired = false;
+      for (auto& p : g.player_sessions) {
+        if (p.status == PlayerSessionStatus::kReserved &&
+            now >= p.reserved_at + options_.player_session_timeout) {
+          p.status = PlayerSessionStatus::kTimedOut;
+          expired = true;
+        }
+      }
+      if (expired) {
+        changed(g, deferred);
+        freed = true;
+      }
+    }
+  }
+  if (freed) retry_pending(deferred);
+}
+
+void Fleet::expire_waiters(Clock::TimePoint now, Deferred& deferred) {
+  for (auto w = server_waiters_.begin(); w != server_waiters_.end();) {
+    if (w->deadline <= now) {
+      deferred.push_back([done = std::move(w->done)] { done(std::optional<GameSession>()); });
+      w = server_waiters_.erase(w);
+    } else {
+      ++w;
+    }
+  }
+  for (auto w = session_waiters_.begin(); w != session_waiters_.end();) {
+    if (w->deadline <= now) {
+      auto it = sessions_.find(w->id);
+      std::optional<GameSession> copy;
+      if (it != sessions_.end()) copy = it->second;
+      deferred.push_back([done = std::move(w->done), copy = std::move(copy)] {
+        done(std::optional<GameSession>(copy));
+      });
+      w = session_waiters_.erase(w);
+    } else {
+      ++w;
+    }
+  }
+}
+
+void Fleet::update_gauges() {
+  if (!metrics_) return;
+  metrics_->servers.set(static_cast<double>(servers_.size()));
+  double counts[3] = {0, 0, 0};
+  for (const auto& [id, g] : sessions_) counts[static_cast<int>(g.status)] += 1;
+  for (auto s : {GameSessionStatus::kActivating, GameSessionStatus::kActive,
+                 GameSessionStatus::kTerminated}) {
+    metrics_->sessions.with({status_name(s)}).set(counts[static_cast<int>(s)]);
+  }
+}
+
+void Fleet::purge_finished(Clock::TimePoint now) {
+  if (now < next_purge_) return;
+  next_purge_ = now + kPurgeInterval;
+  Clock::TimePoint before = now - options_.finished_retention;
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    bool old =
+        it->second.status == GameSessionStatus::kTerminated && it->second.created_at < before;
+    it = old ? sessions_.erase(it) : std::next(it);
+  }
+  // The store keeps finished rows by their last update; a purge error is retried next time.
+  if (store_) (void)store_->purge_finished_game_sessions(before, kPurgeBatch);
+  update_gauges();
+}
+
+// ---- the game-server API -----------------------------------------------------------------
+
+Result<GameServer> Fleet::register_server(const std::string& access_key_id, GameServerSpec spec,
+                                          store::WriteDone durable) {
+  SAPI_RETURN_IF_ERROR(validate_spec(spec));
+  if (spec.game_server_id.empty()) spec.game_server_id = "gsrv-" + matchmaking::random_uuid();
+  Deferred deferred;
+  GameServer copy;
+  {
+    std::lock_guard lock(mu_);
+    Clock::TimePoint now = clock_.now();
+    auto it = servers_.find(spec.game_server_id);
+    if (it != servers_.end() && it->second.access_key_id != access_key_id) {
+      return permission_denied("game server " + spec.game_server_id +
+                               " belongs to another access key");
+    }
+    GameServer& server = servers_[spec.game_server_id];
+    if (it == servers_.end()) {
+      server.access_key_id = access_key_id;
+      server.registered_at = now;
+    }
+    server.spec = std::move(spec);
+    server.health = Health::kHealthy;
+    server.last_heartbeat = now;
+    persist_server(server, std::move(durable));
+    copy = server;
+    update_gauges();
+    retry_pending(deferred);
+  }
+  run_all(deferred);
+  return copy;
+}
+
+Status Fleet::deregister_server(const std::string& access_key_id, const std::string& game_server_id,
+                                store::WriteDone durable) {
+  Deferred deferred;
+  {
+    std::lock_guard lock(mu_);
+    auto server = owned_server(access_key_id, game_server_id);
+    if (!server.ok()) return server.status();
+    remove_server(game_server_id, deferred, std::move(durable));
+    retry_pending(deferred);
+  }
+  run_all(deferred);
+  return {};
+}
+
+Result<GameServer> Fleet::heartbeat(const std::string& access_key_id,
+                                    const std::string& game_server_id,
+                                    std::optional<int> player_count, std::optional<Health> health) {
+  Deferred deferred;
+  GameServer copy;
+  {
+    std::lock_guard lock(mu_);
+    auto server = owned_server(access_key_id, game_server_id);
+    if (!server.ok()) return server.status();
+    GameServer& s = **server;
+    s.last_heartbeat = clock_.now();
+    if (player_count) s.player_count = *player_count;
+    if (health && *health != s.health) {
+      s.health = *health;
+      persist_server(s, {});
+      if (s.health == Health::kHealthy) retry_pending(deferred);
+    }
+    copy = s;
+  }
+  run_all(deferred);
+  return copy;
+}
+
+void Fleet::wait_for_game_session(const std::string& access_key_id,
+                                  const std::string& game_server_id, Clock::TimePoint deadline,
+                                  SessionWaiter done) {
+  Deferred deferred;
+  {
+    std::lock_guard lock(mu_);
+    auto server = owned_server(access_key_id, game_server_id);
+    if (!server.ok()) {
+      deferred.push_back([done, status = server.status()] { done(status); });
+    } else if (stopping_) {
+      deferred.push_back([done] { done(std::optional<GameSession>()); });
+    } else {
+      server_waiters_.push_back({game_server_id, std::nullopt, deadline, std::move(done)});
+      notify_server_waiters(game_server_id, deferred);
+      expire_waiters(clock_.now(), deferred);
+    }
+  }
+  run_all(deferred);
+}
+
+void Fleet::watch_game_session(const std::string& access_key_id, const std::string& game_session_id,
+                               std::optional<uint64_t> known_version, Clock::TimePoint deadline,
+                               SessionWaiter done) {
+  Deferred deferred;
+  {
+    std::lock_guard lock(mu_);
+    auto session = owned_session(access_key_id, game_session_id);
+    if (!session.ok()) {
+      deferred.push_back([done, status = session.status()] { done(status); });
+    } else if (!known_version || *known_version != (*session)->version ||
+               deadline <= clock_.now() || stopping_) {
+      deferred.push_back([done, copy = **session] { done(std::optional<GameSession>(copy)); });
+    } else {
+      session_waiters_.push_back({game_session_id, known_version, deadline, std::move(done)});
+    }
+  }
+  run_all(deferred);
+}
+
+Result<GameSession> Fleet::activate(const std::string& access_key_id,
+                                    const std::string& game_session_id, store::WriteDone durable) {
+  Deferred deferred;
+  GameSession copy;
+  {
+    std::lock_guard lock(mu_);
+    auto session = owned_session(access_key_id, game_session_id);
+    if (!session.ok()) return session.status();
+    GameSession& g = **session;
+    if (g.status == GameSessionStatus::kTerminated) {
+      return failed_precondition("game session " + game_session_id + " is TERMINATED");
+    }
+    if (g.status == GameSessionStatus::kActive) {
+      if (durable) deferred.push_back([durable] { durable({}); });
+    } else {
+      g.status = GameSessionStatus::kActive;
+      fulfil(g, deferred);
+      changed(g, deferred, std::move(durable));
+      update_gauges();
+    }
+    copy = g;
+  }
+  run_all(deferred);
+  return copy;
+}
+
+namespace {
+
+PlayerSession* find_player_session(GameSession& g, const std::string& id) {
+  for (auto& p : g.player_sessions) {
+    if (p.player_session_id == id) return &p;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<PlayerSession> Fleet::accept_player_session(const std::string& access_key_id,
+                                                   const std::string& game_session_id,
+                                                   const std::string& player_session_id,
+                                                   store::WriteDone durable) {
+  Deferred deferred;
+  Result<PlayerSession> result = internal_error("unset");
+  {
+    std::lock_guard lock(mu_);
+    auto session = owned_session(access_key_id, game_session_id);
+    if (!session.ok()) return session.status();
+    GameSession& g = **session;
+    PlayerSession* p = find_player_session(g, player_session_id);
+    if (!p) {
+      return not_found("player session " + player_session_id + " not found in game session " +
+                       game_session_id);
+    }
+    bool expired = p->status == PlayerSessionStatus::kReserved &&
+                   clock_.now() >= p->reserved_at + options_.player_session_timeout;
+    if (expired) {
+      p->status = PlayerSessionStatus::kTimedOut;
+      changed(g, deferred);
+      retry_pending(deferred);
+      result = failed_precondition("player session " + player_session_id +
+                                   " is not reserved: its reservation expired");
+    } else if (g.status == GameSessionStatus::kTerminated) {
+      result = failed_precondition("player session " + player_session_id +
+                                   " is not reserved: the game session is TERMINATED");
+    } else if (p->status != PlayerSessionStatus::kReserved) {
+      std::string why = p->status == PlayerSessionStatus::kActive      ? "it is already ACTIVE"
+                        : p->status == PlayerSessionStatus::kCompleted ? "it is COMPLETED"
+                                                                       : "its reservation expired";
+      result =
+          failed_precondition("player session " + player_session_id + " is not reserved: " + why);
+    } else {
+      p->status = PlayerSessionStatus::kActive;
+      result = *p;
+      changed(g, deferred, std::move(durable));
+    }
+  }
+  run_all(deferred);
+  return result;
+}
+
+Result<PlayerSession> Fleet::remove_player_session(const std::string& access_key_id,
+                                                   const std::string& game_session_id,
+                                                   const std::string& player_session_id,
+                                                   store::WriteDone durable) {
+  Deferred deferred;
+  PlayerSession copy;
+  {
+    std::lock_guard lock(mu_);
+    auto session = owned_session(access_key_id, game_session_id);
+    if (!session.ok()) return session.status();
+    GameSession& g = **session;
+    PlayerSession* p = find_player_session(g, player_session_id);
+    if (!p) {
+      return not_found("player session " + player_session_id + " not found in game session " +
+                       game_session_id);
+    }
+    if (p->status == PlayerSessionStatus::kReserved || p->status == PlayerSessionStatus::kActive) {
+      p->status = PlayerSessionStatus::kCompleted;
+      copy = *p;
+      changed(g, deferred, std::move(durable));
+      retry_pending(deferred);
+    } else {
+      copy = *p;
+      if (durable) deferred.push_back([durable] { durable({}); });
+    }
+  }
+  run_all(deferred);
+  return copy;
+}
+
+Result<GameSession> Fleet::end_game_session(const std::string& access_key_id,
+                                            const std::string& game_session_id,
+                                            store::WriteDone durable) {
+  Deferred deferred;
+  GameSession copy;
+  {
+    std::lock_guard lock(mu_);
+    auto session = owned_session(access_key_id, game_session_id);
+    if (!session.ok()) return session.status();
+    GameSession& g = **session;
+    if (g.status == GameSessionStatus::kTerminated) {
+      if (durable) deferred.push_back([durable] { durable({}); });
+    } else {
+      terminate(g, deferred, std::move(durable));
+      retry_pending(deferred);
+    }
+    copy = g;
+  }
+  run_all(deferred);
+  return copy;
+}
+
+Result<GameSession> Fleet::game_session(const std::string& access_key_id,
+                                        const std::string& game_session_id) const {
+  std::lock_guard lock(mu_);
+  auto session = owned_session(access_key_id, game_session_id);
+  if (!session.ok()) return session.status();
+  return **session;
+}
+
+bool Fleet::had_player_session(const std::string& player_id) const {
+  std::lock_guard lock(mu_);
+  return placed_players_.count(player_id) > 0;
+}
+
+size_t Fleet::server_count() const {
+  std::lock_guard lock(mu_);
+  return servers_.size();
+}
+
+size_t Fleet::pending_placements() const {
+  std::lock_guard lock(mu_);
+  return pending_.size();
+}
+
+void Fleet::tick() {
+  Deferred deferred;
+  {
+    std::lock_guard lock(mu_);
+    Clock::TimePoint now = clock_.now();
+    std::vector<std::string> silent;
+    for (const auto& [id, server] : servers_) {
+      if (now >= server.last_heartbeat + options_.heartbeat_timeout) silent.push_back(id);
+    }
+    for (const auto& id : silent) {
+      remove_server(id, deferred, {});
+      if (metrics_) metrics_->reaped.inc();
+    }
+    expire_reservations(now, deferred);
+    // Latency policies relax with time, so a waiting match may fit now.
+    retry_pending(deferred);
+    time_out_placements(now, deferred);
+    expire_waiters(now, deferred);
+    purge_finished(now);
+  }
+  run_all(deferred);
+}
+
+}  // namespace sapi::fleet

@@ -1,0 +1,202 @@
+#pragma once
+
+// The fleet: registered game servers, bound to the access key that registered them and kept
+// alive by heartbeats; the game sessions placed on them with their player sessions; long
+// polls for both; and the matchmaking::Placer that puts matches on servers
+// (docs/game-server-api.md). Everything sits behind one mutex; callbacks run outside it.
+// Changes are written through store::FleetStore so servers and game sessions survive a
+// restart.
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/result.h"
+#include "fleet/game_session.h"
+#include "fleet/queue.h"
+#include "fleet/selection.h"
+#include "matchmaking/placement.h"
+#include "store/fleet_store.h"
+#include "store/write_done.h"
+
+namespace sapi::obs {
+class Registry;
+}
+
+namespace sapi::fleet {
+
+struct FleetOptions {
+  std::string fleet_name = "session-api";  // in game session ARNs
+  std::chrono::seconds heartbeat_interval{10};
+  std::chrono::seconds heartbeat_timeout{30};
+  std::chrono::seconds player_session_timeout{60};
+  // Terminated game sessions stay readable this long, then are purged from memory and store.
+  std::chrono::seconds finished_retention{3600};
+  // How often reaping, reservation and placement time-outs and long-poll deadlines are
+  // checked when run_threads is set.
+  std::chrono::milliseconds tick_interval{100};
+  // False: no thread; the owner calls tick() (tests on a manual clock).
+  bool run_threads = true;
+  // The queue called `name` (PlacementRequest::queue), or nullopt when there is none (the
+  // placement fails). Unset: only the embedded `default` exists.
+  std::function<std::optional<QueueConfig>(const std::string& name)> queue_named;
+};
+
+class Fleet final : public matchmaking::Placer {
+ public:
+  // Answers a long poll for a game session: the session, nullopt when none came in time, or
+  // an error (unknown, another key's).
+  using SessionWaiter = std::function<void(Result<std::optional<GameSession>>)>;
+
+  // Builds the fleet from what `store` holds (may be null: nothing durable then): servers
+  // come back with a fresh heartbeat deadline, ACTIVE game sessions with their player
+  // sessions; ACTIVATING ones belonged to placements lost with the process and are
+  // terminated. `metrics` may be null.
+  static Result<std::unique_ptr<Fleet>> create(FleetOptions options, store::FleetStore* store,
+                                               const Clock& clock, obs::Registry* metrics);
+  ~Fleet() override;
+
+  const FleetOptions& options() const { return options_; }
+
+  // Registers (or, from the same key, updates) a game server. kPermissionDenied when the id
+  // belongs to another key; kInvalidArgument for a bad spec. `durable` runs once stored.
+  Result<GameServer> register_server(const std::string& access_key_id, GameServerSpec spec,
+                                     store::WriteDone durable);
+
+  // Takes a server out as if it had died: its game sessions not yet activated are placed
+  // elsewhere, its active ones end. kNotFound / kPermissionDenied.
+  Status deregister_server(const std::string& access_key_id, const std::string& game_server_id,
+                           store::WriteDone durable);
+
+  // Records a heartbeat. kNotFound once the server was taken out.
+  Result<GameServer> heartbeat(const std::string& access_key_id, const std::string& game_server_id,
+                               std::optional<int> player_count, std::optional<Health> health);
+
+  // Long poll for the oldest game session placed on the server and not yet activated: `done`
+  // runs with it as soon as there is one, or with nullopt at `deadline`.
+  void wait_for_game_session(const std::string& access_key_id, const std::string& game_server_id,
+                             Clock::TimePoint deadline, SessionWaiter done);
+
+  // The game session; with `known_version`, waits until its version differs from it or
+  // `deadline` passes (then answers with the session as it is).
+  void watch_game_session(const std::string& access_key_id, const std::string& game_session_id,
+                          std::optional<uint64_t> known_version, Clock::TimePoint deadline,
+                          SessionWaiter done);
+
+  // ACTIVATING -> ACTIVE; fulfils the placement. Activating an ACTIVE session is a no-op;
+  // a TERMINATED one is kFailedPrecondition.
+  Result<GameSession> activate(const std::string& access_key_id, const std::string& game_session_id,
+                               store::WriteDone durable);
+
+  // GameLift's AcceptPlayerSession: RESERVED and unexpired -> ACTIVE, once. kNotFound for an
+  // unknown player session, kFailedPrecondition (saying why) otherwise.
+  Result<PlayerSession> accept_player_session(const std::string& access_key_id,
+                                              const std::string& game_session_id,
+                                              const std::string& player_session_id,
+                                              store::WriteDone durable);
+
+  // The player left: -> COMPLETED, freeing the slot (idempotent once COMPLETED).
+  Result<PlayerSession> remove_player_session(const std::string& access_key_id,
+                                              const std::string& game_session_id,
+                                              const std::string& player_session_id,
+                                              store::WriteDone durable);
+
+  // -> TERMINATED, freeing the server's slots (idempotent).
+  Result<GameSession> end_game_session(const std::string& access_key_id,
+                                       const std::string& game_session_id,
+                                       store::WriteDone durable);
+
+  // The game session if `access_key_id` may see it.
+  Result<GameSession> game_session(const std::string& access_key_id,
+                                   const std::string& game_session_id) const;
+
+  // True when `player_id` had a player session in a game session this fleet placed (since
+  // the oldest game session still stored).
+  bool had_player_session(const std::string& player_id) const;
+
+  // Counts, for metrics and tests.
+  size_t server_count() const;
+  size_t pending_placements() const;
+
+  // matchmaking::Placer.
+  void place(matchmaking::PlacementRequest request, Done done) override;
+  void abandon(const std::string& placement_id) override;
+
+  // Applies everything due at the clock's time: reaps silent servers, expires reservations,
+  // times out placements, re-tries waiting ones and ends expired long polls.
+  void tick();
+
+  // Stops the thread and answers pending long polls with nullopt. Idempotent.
+  void stop();
+
+ private:
+  struct Pending;
+  struct Waiter;
+  struct Metrics;
+  // Work to do once the mutex is released (callbacks).
+  using Deferred = std::vector<std::function<void()>>;
+
+  Fleet(FleetOptions options, store::FleetStore* store, const Clock& clock, obs::Registry* metrics);
+  Status restore();
+  void run();
+  static void run_all(Deferred& deferred);
+
+  // All below: mu_ held.
+  Result<GameServer*> owned_server(const std::string& key, const std::string& id);
+  Result<GameSession*> owned_session(const std::string& key, const std::string& id);
+  Result<const GameSession*> owned_session(const std::string& key, const std::string& id) const;
+  int free_slots(const GameServer& server) const;
+  void persist_server(const GameServer& server, store::WriteDone durable);
+  void persist_session(const GameSession& session, store::WriteDone durable);
+  void changed(GameSession& session, Deferred& deferred, store::WriteDone durable = {});
+  void terminate(GameSession& session, Deferred& deferred, store::WriteDone durable = {});
+  void remove_server(const std::string& id, Deferred& deferred, store::WriteDone durable);
+  void expire_reservations(Clock::TimePoint now, Deferred& deferred);
+  void expire_waiters(Clock::TimePoint now, Deferred& deferred);
+  void notify_server_waiters(const std::string& server_id, Deferred& deferred);
+  void update_gauges();
+  void purge_finished(Clock::TimePoint now);
+
+  // Placement (fleet_placement.cc), mu_ held.
+  void place_backfill(matchmaking::PlacementRequest request, Done done, Deferred& deferred);
+  bool try_place(Pending& pending, Clock::TimePoint now, Deferred& deferred);
+  void retry_pending(Deferred& deferred);
+  void time_out_placements(Clock::TimePoint now, Deferred& deferred);
+  void finish(const std::string& placement_id, matchmaking::PlacementResult result,
+              Deferred& deferred);
+  void fulfil(GameSession& session, Deferred& deferred);
+  Selection select(const Pending& pending, Clock::TimePoint now) const;
+  void placement_lost(GameSession& session, Deferred& deferred);
+
+  FleetOptions options_;
+  store::FleetStore* store_;
+  const Clock& clock_;
+  std::unique_ptr<Metrics> metrics_;
+
+  mutable std::mutex mu_;
+  std::map<std::string, GameServer> servers_;
+  std::unordered_map<std::string, GameSession> sessions_;  // terminated ones until purged
+  std::unordered_map<std::string, std::vector<std::string>> sessions_by_server_;
+  std::unordered_set<std::string> placed_players_;
+  std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id
+  std::vector<std::string> pending_order_;                   // placement ids, oldest first
+  std::vector<Waiter> server_waiters_;
+  std::vector<Waiter> session_waiters_;
+
+  Clock::TimePoint next_purge_;
+  bool stopping_ = false;
+  std::condition_variable cv_;
+  std::thread thread_;
+};
+
+}  // namespace sapi::fleet

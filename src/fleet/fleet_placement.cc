@@ -1,0 +1,292 @@
+// The Fleet as a matchmaking::Placer: choosing servers, waiting for capacity, time-outs.
+
+#include <algorithm>
+#include <climits>
+#include <tuple>
+
+#include "fleet/fleet.h"
+#include "fleet/fleet_internal.h"
+#include "matchmaking/ids.h"
+
+namespace sapi::fleet {
+namespace {
+
+using matchmaking::PlacementOutcome;
+using matchmaking::PlacementPlayer;
+using matchmaking::PlacementResult;
+
+std::string_view outcome_name(PlacementOutcome outcome) {
+  switch (outcome) {
+    case PlacementOutcome::kFulfilled:
+      return "FULFILLED";
+    case PlacementOutcome::kTimedOut:
+      return "TIMED_OUT";
+    case PlacementOutcome::kFailed:
+      return "FAILED";
+  }
+  return "FAILED";
+}
+
+matchmaking::ConnectionInfo connection_of(const GameSession& g,
+                                          const std::vector<PlacementPlayer>& players) {
+  matchmaking::ConnectionInfo c;
+  c.game_session_arn = g.game_session_arn;
+  c.ip_address = g.ip_address;
+  c.dns_name = g.dns_name;
+  c.port = g.port;
+  for (const auto& player : players) {
+    for (const auto& p : g.player_sessions) {
+      if (p.player_id == player.player_id && (p.status == PlayerSessionStatus::kReserved ||
+                                              p.status == PlayerSessionStatus::kActive)) {
+        c.player_sessions.push_back({p.player_id, p.player_session_id});
+        break;
+      }
+    }
+  }
+  return c;
+}
+
+PlayerSession reserve(GameSession& g, const std::string& player_id, Clock::TimePoint now) {
+  PlayerSession p;
+  p.player_session_id = "psess-" + matchmaking::random_uuid();
+  p.player_id = player_id;
+  p.game_session_id = g.game_session_id;
+  p.status = PlayerSessionStatus::kReserved;
+  p.reserved_at = now;
+  return p;
+}
+
+}  // namespace
+
+void Fleet::place(matchmaking::PlacementRequest request, Done done) {
+  Deferred deferred;
+  {
+    std::lock_guard lock(mu_);
+    Clock::TimePoint now = clock_.now();
+    if (pending_.count(request.placement_id) || request.players.empty()) {
+      std::string why = request.players.empty()
+                            ? "a placement needs at least one player"
+                            : "placement " + request.placement_id + " is already running";
+      deferred.push_back([done = std::move(done), id = request.placement_id, why] {
+        done(PlacementResult{id, PlacementOutcome::kFailed, why, {}});
+      });
+    } else if (!request.game_session_arn.empty()) {
+      place_backfill(std::move(request), std::move(done), deferred);
+    } else {
+      std::string name = request.queue.empty() ? "default" : request.queue;
+      std::optional<QueueConfig> queue;
+      if (options_.queue_named) {
+        queue = options_.queue_named(name);
+      } else if (name == kDefaultQueueName) {
+        queue = default_queue();
+      }
+      if (!queue) {
+        PlacementResult failed{request.placement_id,
+                               PlacementOutcome::kFailed,
+                               "no game session queue named " + name,
+                               {}};
+        if (metrics_) metrics_->placements.with({"FAILED"}).inc();
+        deferred.push_back([done = std::move(done), failed]() { done(failed); });
+      } else {
+        auto pending = std::make_unique<Pending>();
+        pending->queue = std::move(*queue);
+        pending->started = now;
+        pending->deadline = now + std::chrono::seconds(pending->queue.timeout_seconds);
+        pending->request = std::move(request);
+        pending->done = std::move(done);
+        std::string id = pending->request.placement_id;
+        Pending& p = *pending;
+        pending_[id] = std::move(pending);
+        pending_order_.push_back(id);
+        try_place(p, now, deferred);
+      }
+    }
+  }
+  run_all(deferred);
+}
+
+void Fleet::abandon(const std::string& placement_id) {
+  Deferred deferred;
+  {
+    std::lock_guard lock(mu_);
+    auto it = pending_.find(placement_id);
+    if (it == pending_.end()) return;
+    std::unique_ptr<Pending> pending = std::move(it->second);
+    pending_.erase(it);
+    pending_order_.erase(std::remove(pending_order_.begin(), pending_order_.end(), placement_id),
+                         pending_order_.end());
+    auto session = sessions_.find(pending->game_session_id);
+    if (session != sessions_.end()) {
+      session->second.placement_id.clear();
+      terminate(session->second, deferred);
+    }
+    retry_pending(deferred);
+  }
+  run_all(deferred);
+}
+
+Selection Fleet::select(const Pending& pending, Clock::TimePoint now) const {
+  std::vector<Candidate> candidates;
+  candidates.reserve(servers_.size());
+  for (const auto& [id, server] : servers_) {
+    candidates.push_back({id, server.spec.location, server.spec.max_players,
+                          server.spec.max_players - free_slots(server),
+                          server.health == Health::kHealthy});
+  }
+  std::chrono::duration<double> age = now - pending.started;
+  return choose_server(pending.queue, candidates, pending.request.players, age.count());
+}
+
+bool Fleet::try_place(Pending& pending, Clock::TimePoint now, Deferred& deferred) {
+  Selection chosen = select(pending, now);
+  if (chosen.outcome != SelectionOutcome::kChosen) return false;
+  const auto& players = pending.request.players;
+  const GameServer& server = std::next(servers_.begin(), static_cast<long>(chosen.index))->second;
+  GameSession g;
+  g.game_session_id = "gsess-" + matchmaking::random_uuid();
+  g.game_session_arn = "arn:aws:gamelift:" + server.spec.location + "::gamesession/" +
+                       options_.fleet_name + "/" + g.game_session_id;
+  g.game_server_id = server.spec.game_server_id;
+  g.location = server.spec.location;
+  g.ip_address = server.spec.ip_address;
+  g.dns_name = server.spec.dns_name;
+  g.port = server.spec.port;
+  g.maximum_player_session_count = server.spec.max_players;
+  g.status = GameSessionStatus::kActivating;
+  g.version = 0;  // changed() below makes it 1
+  g.game_properties = pending.request.game_properties;
+  g.game_session_data = pending.request.game_session_data;
+  g.matchmaker_data = pending.request.matchmaker_data;
+  g.configuration = pending.request.configuration;
+  g.placement_id = pending.request.placement_id;
+  g.access_key_id = server.access_key_id;
+  g.created_at = now;
+  for (const auto& player : players) {
+    g.player_sessions.push_back(reserve(g, player.player_id, now));
+    placed_players_.insert(player.player_id);
+  }
+  std::string id = g.game_session_id;
+  pending.game_session_id = id;
+  GameSession& stored = sessions_[id] = std::move(g);
+  sessions_by_server_[stored.game_server_id].push_back(id);
+  changed(stored, deferred);
+  notify_server_waiters(stored.game_server_id, deferred);
+  update_gauges();
+  return true;
+}
+
+void Fleet::retry_pending(Deferred& deferred) {
+  if (pending_order_.empty()) return;
+  Clock::TimePoint now = clock_.now();
+  for (const auto& id : pending_order_) {
+    Pending& p = *pending_.at(id);
+    if (p.game_session_id.empty()) try_place(p, now, deferred);
+  }
+}
+
+void Fleet::time_out_placements(Clock::TimePoint now, Deferred& deferred) {
+  std::vector<std::string> due;
+  for (const auto& id : pending_order_) {
+    if (pending_.at(id)->deadline <= now) due.push_back(id);
+  }
+  for (const auto& id : due) {
+    Pending& p = *pending_.at(id);
+    auto session = sessions_.find(p.game_session_id);
+    bool activating = session != sessions_.end();
+    if (activating) {
+      session->second.placement_id.clear();
+      terminate(session->second, deferred);
+    }
+    PlacementResult result{id, PlacementOutcome::kTimedOut, "", {}};
+    std::string timeout =
+        std::to_string(p.queue.timeout_seconds) + " s (queue " + p.queue.name + ")";
+    if (activating) {
+      result.message = "the game server did not activate the game session within " + timeout;
+    } else if (Selection s = select(p, now); s.outcome == SelectionOutcome::kNeverPossible) {
+      result.outcome = PlacementOutcome::kFailed;
+      result.message = s.reason;
+    } else {
+      result.message = "no game server had room for " + std::to_string(p.request.players.size()) +
+                       " players within " + timeout;
+    }
+    finish(id, std::move(result), deferred);
+  }
+}
+
+void Fleet::finish(const std::string& placement_id, PlacementResult result, Deferred& deferred) {
+  auto it = pending_.find(placement_id);
+  if (it == pending_.end()) return;
+  std::unique_ptr<Pending> pending = std::move(it->second);
+  pending_.erase(it);
+  pending_order_.erase(std::remove(pending_order_.begin(), pending_order_.end(), placement_id),
+                       pending_order_.end());
+  if (metrics_) {
+    metrics_->placements.with({outcome_name(result.outcome)}).inc();
+    std::chrono::duration<double> took = clock_.now() - pending->started;
+    metrics_->placement_seconds.observe(took.count());
+  }
+  deferred.push_back(
+      [done = std::move(pending->done), result = std::move(result)]() mutable { done(result); });
+}
+
+void Fleet::fulfil(GameSession& session, Deferred& deferred) {
+  if (session.placement_id.empty()) return;
+  std::string placement_id = std::move(session.placement_id);
+  session.placement_id.clear();
+  auto it = pending_.find(placement_id);
+  if (it == pending_.end()) return;
+  PlacementResult result{placement_id, PlacementOutcome::kFulfilled, "",
+                         connection_of(session, it->second->request.players)};
+  finish(placement_id, std::move(result), deferred);
+}
+
+void Fleet::placement_lost(GameSession& session, Deferred& deferred) {
+  std::string placement_id = std::move(session.placement_id);
+  session.placement_id.clear();
+  auto it = pending_.find(placement_id);
+  if (it != pending_.end()) it->second->game_session_id.clear();
+  (void)deferred;  // callers re-try waiting placements once their change is complete
+}
+
+void Fleet::place_backfill(matchmaking::PlacementRequest request, Done done, Deferred& deferred) {
+  std::string id = game_session_id_of(request.game_session_arn);
+  PlacementResult result{request.placement_id, PlacementOutcome::kFailed, "", {}};
+  auto it = sessions_.find(id);
+  if (it == sessions_.end() || it->second.status == GameSessionStatus::kTerminated) {
+    result.message = "game session " + request.game_session_arn + " is not running";
+  } else {
+    GameSession& g = it->second;
+    Clock::TimePoint now = clock_.now();
+    int added = 0;
+    for (const auto& player : request.players) {
+      bool seated = std::any_of(
+          g.player_sessions.begin(), g.player_sessions.end(), [&](const PlayerSession& p) {
+            return p.player_id == player.player_id && (p.status == PlayerSessionStatus::kReserved ||
+                                                       p.status == PlayerSessionStatus::kActive);
+          });
+      if (!seated) ++added;
+    }
+    auto server = servers_.find(g.game_server_id);
+    bool room = server != servers_.end() && free_slots(server->second) >= added &&
+                g.seats_in_use() + added <= g.maximum_player_session_count;
+    if (!room) {
+      result.message = "game session " + g.game_session_id + " has no room for " +
+                       std::to_string(added) + " more players";
+    } else {
+      for (const auto& player : request.players) {
+        auto c = connection_of(g, {player});
+        if (c.player_sessions.empty())
+          g.player_sessions.push_back(reserve(g, player.player_id, now));
+        placed_players_.insert(player.player_id);
+      }
+      changed(g, deferred);
+      result.outcome = PlacementOutcome::kFulfilled;
+      result.connection = connection_of(g, request.players);
+    }
+  }
+  if (metrics_) metrics_->placements.with({outcome_name(result.outcome)}).inc();
+  deferred.push_back(
+      [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+}
+
+}  // namespace sapi::fleet
