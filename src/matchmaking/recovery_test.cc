@@ -19,7 +19,8 @@ using testing::wait_result;
 
 class RecoveryTest : public ::testing::Test {
  protected:
-  void open() {
+  // `queued`: the configuration is WITH_QUEUE and placer_ places its matches.
+  void open(bool queued = false) {
     store::StoreOptions so;
     so.data_dir = dir_.path();
     auto s = store::open_store(so);
@@ -28,8 +29,10 @@ class RecoveryTest : public ::testing::Test {
     ServiceOptions o;
     o.default_configuration = "duel";
     o.run_threads = false;
-    auto m = MatchmakingService::create(configs(one_config("duel", {1, 1}, kExtra)), o,
-                                        &store_->tickets(), clock_);
+    o.placer = &placer_;
+    auto m = MatchmakingService::create(
+        configs(one_config("duel", {1, 1}, queued ? kQueuedExtra : kExtra)), o, &store_->tickets(),
+        clock_);
     ASSERT_TRUE(m.ok()) << m.status().to_string();
     service_ = std::move(*m);
   }
@@ -52,6 +55,9 @@ class RecoveryTest : public ::testing::Test {
   }
 
   static constexpr const char* kExtra = R"("requestTimeoutSeconds": 100,)";
+  static constexpr const char* kQueuedExtra =
+      R"("requestTimeoutSeconds": 100, "flexMatchMode": "WITH_QUEUE",)";
+  testing::TestPlacer placer_;
   store::testing::TempDir dir_;
   ManualClock clock_{Clock::TimePoint{} + 1'700'000'000s};
   std::unique_ptr<store::Store> store_;
@@ -129,6 +135,69 @@ TEST_F(RecoveryTest, TheResumedPlayerCanBeReplacedByANewTicket) {
   service_->run_once();
   EXPECT_EQ((*service_->describe(a))->status, TicketStatus::kCancelled);
   EXPECT_EQ((*service_->describe(again))->status, TicketStatus::kSearching);
+}
+
+TEST_F(RecoveryTest, APlacedTicketKeepsItsConnectionAcrossARestart) {
+  open(true);
+  std::string a = start("alice");
+  start("bob");
+  service_->run_once();
+  ASSERT_EQ(placer_.requests().size(), 1u);
+  PlacementRequest p = placer_.requests()[0];
+  placer_.end(p.placement_id, testing::TestPlacer::fulfilled(p));
+  service_->run_once();
+  settle();
+  close();
+  open(true);
+  auto t = service_->describe(a);
+  ASSERT_TRUE(t.ok()) << t.status().to_string();
+  EXPECT_EQ((*t)->status, TicketStatus::kCompleted);
+  ASSERT_TRUE((*t)->connection.has_value());
+  EXPECT_EQ((*t)->connection->ip_address, "10.0.0.7");
+  EXPECT_EQ((*t)->connection->port, 7777);
+  ASSERT_EQ((*t)->connection->player_sessions.size(), 1u);
+  EXPECT_EQ((*t)->connection->player_sessions[0].player_session_id, "psess-alice");
+}
+
+TEST_F(RecoveryTest, TicketsThatWerePlacingSearchAgainAfterARestart) {
+  open(true);
+  std::string a = start("alice");
+  std::string b = start("bob");
+  service_->run_once();
+  ASSERT_EQ((*service_->describe(a))->status, TicketStatus::kPlacing);
+  settle();
+  close();
+  EXPECT_EQ(placer_.abandoned().size(), 1u) << "a stopping service gives its placements up";
+  open(true);
+  EXPECT_EQ((*service_->describe(a))->status, TicketStatus::kSearching);
+  EXPECT_TRUE((*service_->describe(a))->match_id.empty());
+  service_->run_once();
+  EXPECT_EQ((*service_->describe(b))->status, TicketStatus::kPlacing);
+  EXPECT_EQ(placer_.requests().size(), 2u) << "placed anew";
+}
+
+TEST_F(RecoveryTest, ABackfillTicketResumesWithItsGameSessionAndTeams) {
+  open(true);
+  BackfillRequest r;
+  r.ticket_id = "bf-1";
+  r.game_session_arn = "arn:aws:gamelift:eu-west-1::gamesession/f/gs-1";
+  r.players = {testing::player("alice")};
+  r.players[0].team = 1;
+  ASSERT_TRUE(wait_result([&](auto done) { service_->start_backfill(r, done); }).ok());
+  service_->run_once();
+  settle();
+  close();
+  open(true);
+  EXPECT_EQ(service_->active_backfill(r.game_session_arn), "bf-1");
+  auto again = wait_result([&](auto done) { service_->start_backfill(r, done); });
+  EXPECT_EQ(again.status().code(), Code::kAlreadyExists);
+  std::string carol = start("carol");
+  service_->run_once();
+  ASSERT_EQ(placer_.requests().size(), 1u);
+  PlacementRequest p = placer_.requests()[0];
+  EXPECT_EQ(p.game_session_arn, r.game_session_arn);
+  ASSERT_EQ(p.players.size(), 1u);
+  EXPECT_EQ(p.players[0].team, "t0") << "alice is still on t1";
 }
 
 }  // namespace

@@ -159,6 +159,7 @@ Status MatchmakingService::recover() {
     view->start_time = r.start_time;
     view->status = TicketStatus::kSearching;
     view->version = 0;
+    clear_match(*view);  // the potential match or placement was lost with the process
     on_durable(std::move(*view), *lc, true);
   }
   return {};
