@@ -1,11 +1,13 @@
 #include "obs/log.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 #include <spdlog/sinks/daily_file_sink.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <cassert>
 #include <chrono>
@@ -19,13 +21,21 @@
 namespace sapi::obs {
 namespace {
 
+// Bytes that need an escape in a JSON string: controls, '"' and '\\'.
+constexpr std::array<bool, 256> kNeedsEscape = [] {
+  std::array<bool, 256> t{};
+  for (int c = 0; c < 0x20; ++c) t[c] = true;
+  t['"'] = t['\\'] = true;
+  return t;
+}();
+
 void append_escaped(fmt::memory_buffer& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
   size_t run = 0;  // start of the current run of characters that need no escape
   for (size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    if (!kNeedsEscape[c]) continue;
     out.append(s.data() + run, s.data() + i);
     run = i + 1;
     switch (c) {
@@ -71,7 +81,7 @@ void append_timestamp(fmt::memory_buffer& out) {
     cached_second = s;
   }
   out.append(std::string_view(cached, 19));
-  fmt::format_to(std::back_inserter(out), ".{:03d}Z", millis);
+  fmt::format_to(std::back_inserter(out), FMT_COMPILE(".{:03d}Z"), millis);
 }
 
 void append_value(fmt::memory_buffer& out, const Field& f) {
@@ -81,17 +91,17 @@ void append_value(fmt::memory_buffer& out, const Field& f) {
       append_escaped(out, f.string_value());
       break;
     case Field::Kind::kInt:
-      fmt::format_to(it, "{}", f.int_value());
+      fmt::format_to(it, FMT_COMPILE("{}"), f.int_value());
       break;
     case Field::Kind::kUint:
-      fmt::format_to(it, "{}", f.uint_value());
+      fmt::format_to(it, FMT_COMPILE("{}"), f.uint_value());
       break;
     case Field::Kind::kBool:
       out.append(std::string_view(f.bool_value() ? "true" : "false"));
       break;
     case Field::Kind::kDouble:
       if (std::isfinite(f.double_value())) {
-        fmt::format_to(it, "{}", f.double_value());
+        fmt::format_to(it, FMT_COMPILE("{}"), f.double_value());
       } else {
         out.append(std::string_view("null"));
       }

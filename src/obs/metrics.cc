@@ -213,7 +213,10 @@ const std::vector<double>& latency_buckets() {
 
 template <typename Metric>
 Metric& Family<Metric>::with(std::initializer_list<std::string_view> values) {
-  std::string key;
+  // Called per request: the key is built in a buffer each thread reuses, so that looking up an
+  // existing series does not allocate.
+  thread_local std::string key;
+  key.clear();
   for (auto v : values) {
     key.append(v);
     key += '\xff';
@@ -223,7 +226,7 @@ Metric& Family<Metric>::with(std::initializer_list<std::string_view> values) {
     auto it = series_.find(key);
     if (it != series_.end()) return *it->second.metric;
   }
-  return find_or_create(std::move(key), std::vector<std::string>(values.begin(), values.end()));
+  return find_or_create(key, std::vector<std::string>(values.begin(), values.end()));
 }
 
 template <typename Metric>
