@@ -49,10 +49,11 @@ Result<fleet::Fleet*> create_fleet(Services& services) {
 }
 
 void mount_fleet(Services& services, http::Router& router, const api::GameServerAuth& auth,
-                 fleet::Fleet& fleet) {
+                 fleet::Fleet& fleet, matchmaking::MatchmakingService* service) {
   api::GameServerRouteOptions options;
   options.json = services.json;
   api::add_game_server_routes(router, auth, fleet, services.clock, options);
+  if (service) api::add_backfill_routes(router, auth, fleet, *service, services.json);
 }
 
 }  // namespace sapi::app

@@ -6,6 +6,7 @@
 #include "api/game_server_auth.h"
 #include "app/routes.h"
 #include "fleet/fleet.h"
+#include "matchmaking/service.h"
 
 namespace sapi::app {
 
@@ -14,8 +15,9 @@ namespace sapi::app {
 // store, or a heartbeat time-out not longer than the interval.
 Result<fleet::Fleet*> create_fleet(Services& services);
 
-// Mounts the game-server API (docs/game-server-api.md) behind `auth`.
+// Mounts the game-server API (docs/game-server-api.md) behind `auth`, with the backfill
+// routes when there is a matchmaking `service`.
 void mount_fleet(Services& services, http::Router& router, const api::GameServerAuth& auth,
-                 fleet::Fleet& fleet);
+                 fleet::Fleet& fleet, matchmaking::MatchmakingService* service);
 
 }  // namespace sapi::app

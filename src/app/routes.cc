@@ -29,7 +29,7 @@ Result<http::Router> build_router(Services& services) {
   if (!matchmaking.ok()) return matchmaking.status();
   auto game_servers = mount_game_server_auth(services, router);
   if (!game_servers.ok()) return game_servers.status();
-  mount_fleet(services, router, **game_servers, **fleet);
+  mount_fleet(services, router, **game_servers, **fleet, *matchmaking);
   SAPI_RETURN_IF_ERROR(mount_sessions(services, router, **player_auth, **game_servers));
   return router;
 }

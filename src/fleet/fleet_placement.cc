@@ -279,6 +279,8 @@ void Fleet::place_backfill(matchmaking::PlacementRequest request, Done done, Def
           g.player_sessions.push_back(reserve(g, player.player_id, now));
         placed_players_.insert(player.player_id);
       }
+      // The game server reads who is on which team from the latest matchmaker data.
+      if (!request.matchmaker_data.empty()) g.matchmaker_data = request.matchmaker_data;
       changed(g, deferred);
       result.outcome = PlacementOutcome::kFulfilled;
       result.connection = connection_of(g, request.players);

@@ -271,3 +271,39 @@ test('servers and active game sessions survive a restart', async (t) => {
   assert.equal(accepted.status, 200, accepted.text);
   assert.equal((await server.stop()).code, 0);
 });
+
+test('one backfill at a time per game session, stopped by the game server', async (t) => {
+  const server = await start(t);
+  const creds = await createCredential(server, 'host-1');
+  const other = await createCredential(server, 'host-2');
+  await waitUntilKnown(server, creds, BASE);
+  await waitUntilKnown(server, other, BASE);
+  const gs = gameServer(server, creds);
+  assert.equal((await gs('POST', '/game-servers', REGISTRATION)).status, 200);
+  const poll = gs('GET', '/game-servers/gs-1/game-session?waitSeconds=10');
+  await startMatch(server, 'erin', 'frank');
+  const id = (await poll).json.gameSession.gameSessionId;
+  assert.equal((await gs('POST', `/game-sessions/${id}/activate`)).status, 200);
+
+  assert.equal((await gameServer(server, other)('POST', `/game-sessions/${id}/backfill`, {})).status,
+    403);
+  const started = await gs('POST', `/game-sessions/${id}/backfill`, {});
+  assert.equal(started.status, 200, started.text);
+  assert.equal(started.json.status, 'QUEUED');
+  const second = await gs('POST', `/game-sessions/${id}/backfill`, {
+    players: [{ playerId: 'erin', team: 'red' }, { playerId: 'frank', team: 'blue' }],
+  });
+  assert.equal(second.status, 409, second.text);
+  assert.equal(second.json.error, 'BACKFILL_IN_PROGRESS');
+  const badTeam = await gs('POST', `/game-sessions/${id}/backfill`, {
+    players: [{ playerId: 'erin', team: 'green' }],
+  });
+  assert.equal(badTeam.status, 400, badTeam.text);
+
+  const stopped = await gs('DELETE', `/game-sessions/${id}/backfill/${started.json.ticketId}`);
+  assert.equal(stopped.status, 200, stopped.text);
+  assert.deepEqual(stopped.json, { ticketId: started.json.ticketId, status: 'CANCELLED' });
+  const again = await gs('POST', `/game-sessions/${id}/backfill`, {});
+  assert.equal(again.status, 200, again.text);
+  assert.equal((await server.stop()).code, 0);
+});
