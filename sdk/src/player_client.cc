@@ -272,7 +272,8 @@ Result<Ticket> PlayerClient::accept(const std::string& ticket_id, bool accept) {
 }
 
 Result<Done> PlayerClient::events(const std::function<bool(const Event&)>& on_event,
-                                  const std::atomic<bool>* stop, int max_seconds) {
+                                  const std::atomic<bool>* stop, int max_seconds,
+                                  const std::string& last_event_id) {
   SseParser parser(on_event);
   bool caller_stopped = false;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(max_seconds);
@@ -280,6 +281,7 @@ Result<Done> PlayerClient::events(const std::function<bool(const Event&)>& on_ev
   http.path = "/matchmaking/events";
   http.headers = {{"Authorization", authorization()}, {"Accept", "text/event-stream"}};
   http.no_timeout = true;
+  if (!last_event_id.empty()) http.headers.push_back({"Last-Event-ID", last_event_id});
   http.on_data = [&](const char* data, size_t n) {
     if (!parser.feed(data, n)) {
       caller_stopped = true;

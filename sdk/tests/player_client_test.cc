@@ -9,6 +9,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "service_fixture.h"
@@ -216,6 +218,51 @@ TEST_F(PlayerClientTest, ServiceErrorsCarryStatusCodeAndMessage) {
   anonymous.set_token(service_->token("sdk-jane"));
   auto again = anonymous.status("no-such-ticket");
   EXPECT_EQ(again.http_status(), 404);
+}
+
+TEST_F(PlayerClientTest, TheEventStreamDeliversTheCallersTicketEvents) {
+  auto kim = client("sdk-kim");
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::vector<Event> events;
+  std::optional<Result<Done>> ended;
+  std::thread stream([&] {
+    auto r = kim->events(
+        [&](const Event& e) {
+          std::lock_guard<std::mutex> lock(mu);
+          events.push_back(e);
+          return true;
+        },
+        &stop, 30);
+    std::lock_guard<std::mutex> lock(mu);
+    ended = r;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the stream is open
+  auto started = kim->start(solo("sdk-kim"));
+  ASSERT_TRUE(started.ok());
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  bool searching = false;
+  while (!searching && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::lock_guard<std::mutex> lock(mu);
+    for (const Event& e : events) {
+      searching |= e.type == "MatchmakingSearching" &&
+                   e.data.find(started->ticket_id) != std::string::npos && !e.id.empty();
+    }
+  }
+  EXPECT_TRUE(searching);
+  auto t0 = Clock::now();
+  stop = true;
+  stream.join();
+  EXPECT_LT(Clock::now() - t0, std::chrono::seconds(3));
+  ASSERT_TRUE(ended.has_value());
+  EXPECT_TRUE(ended->ok()) << ended->error().code << ": " << ended->error().message;
+  kim->cancel(started->ticket_id);
+
+  PlayerClient anonymous(service_->options(), "not-a-token");
+  auto refused = anonymous.events([](const Event&) { return true; }, nullptr, 5);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.http_status(), 401);
 }
 
 TEST(PlayerClientTransport, NoServiceIsANetworkError) {

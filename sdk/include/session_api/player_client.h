@@ -154,8 +154,11 @@ class PlayerClient {
   // becomes true (checked about once a second), the service ends the stream or
   // `max_seconds` pass (0: no limit). Blocks the calling thread meanwhile. Ends with Done when
   // stopped by the caller or the limit, or with the error that ended the stream.
+  // `last_event_id` (the id of the last event seen) resumes a stream: the service first sends
+  // the events missed since.
   Result<Done> events(const std::function<bool(const Event&)>& on_event,
-                      const std::atomic<bool>* stop = nullptr, int max_seconds = 0);
+                      const std::atomic<bool>* stop = nullptr, int max_seconds = 0,
+                      const std::string& last_event_id = "");
 
  private:
   std::string authorization() const;
