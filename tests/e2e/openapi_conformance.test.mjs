@@ -74,7 +74,7 @@ async function token(player) {
 // One request, checked against the document. `as`: a player name (bearer token), `raw`: the
 // Authorization value as given, `signed`: SigV4 with the test credential; `check: false` for
 // probes that are not checked.
-async function call(method, p, { as, raw, signed, body, headers = {}, check = true } = {}) {
+async function call(method, p, { as, raw, signed, body, headers = {}, check = true, key = creds } = {}) {
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const h = { ...headers };
   if (text !== undefined && !h['content-type']) h['content-type'] = 'application/json';
@@ -82,7 +82,7 @@ async function call(method, p, { as, raw, signed, body, headers = {}, check = tr
   if (signed) {
     const [pathOnly, query = ''] = p.split('?');
     const q = Object.fromEntries(new URLSearchParams(query));
-    res = await send(server, await smithySign(server, creds,
+    res = await send(server, await smithySign(server, key,
       { method, path: pathOnly, query: q, headers: h, body: text }));
   } else {
     if (as) h.authorization = `Bearer ${await token(as)}`;
@@ -371,6 +371,11 @@ test('game servers: register, heartbeat, poll, deregister', async () => {
   const beat = await call('POST', '/game-servers/conformance-1/heartbeat', { signed: true, body: { playerCount: 0, health: 'HEALTHY' } });
   assert.equal(beat.status, 200);
   assert.equal((await call('POST', '/game-servers/unknown-server/heartbeat', { signed: true, body: {} })).status, 404);
+  // Each server acts for itself only: another key is refused.
+  const otherKey = await createCredential(server, 'game-server-2');
+  await waitUntilKnown(server, otherKey);
+  const foreign = await call('POST', '/game-servers/conformance-1/heartbeat', { signed: true, key: otherKey, body: {} });
+  assert.equal(foreign.status, 403);
   const none = await call('GET', '/game-servers/conformance-1/game-session?waitSeconds=0', { signed: true });
   assert.equal(none.status, 200);
   assert.equal(none.json.gameSession, null);
@@ -415,6 +420,9 @@ test('game servers: register, heartbeat, poll, deregister', async () => {
     notServed.add('DELETE /game-sessions/{gameSessionId}/backfill/{ticketId}');
   }
   assert.equal((await call('POST', `${gs}/end`, { signed: true })).status, 200);
+  const late = await call('POST', `${gs}/activate`, { signed: true });
+  assert.equal(late.status, 409);
+  assert.equal(late.json.error, 'GAME_SESSION_TERMINATED');
 
   for (const p of ['/game-sessions/gsess-unknown', '/game-sessions/gsess-unknown/activate',
     '/game-sessions/gsess-unknown/end']) {
