@@ -1,5 +1,6 @@
 #include "app/observers.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace sapi::app {
@@ -14,12 +15,20 @@ double latency_ms(std::chrono::nanoseconds d) {
 }
 
 // API Gateway's $context.requestTime: "08/Apr/2026:12:00:00 +0000".
+// It changes once a second, so each thread keeps the last one instead of formatting per request.
 std::string_view request_time(std::chrono::system_clock::time_point t, char (&buf)[32]) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  size_t n = std::strftime(buf, sizeof buf, "%d/%b/%Y:%H:%M:%S +0000", &tm);
-  return {buf, n};
+  thread_local std::time_t cached_time = -1;
+  thread_local char cached[32];
+  thread_local size_t cached_len = 0;
+  if (tt != cached_time) {
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    cached_len = std::strftime(cached, sizeof cached, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+    cached_time = tt;
+  }
+  std::copy(cached, cached + cached_len, buf);
+  return {buf, cached_len};
 }
 
 // Status label values without formatting on every request.
