@@ -141,7 +141,9 @@ void SenderImpl::work() {
     }
     auto first = due_.begin();
     if (first->first > SteadyClock::now()) {
-      cv_.wait_until(lock, first->first);
+      // A copy: another thread may take that delivery (and free its node) while this waits.
+      SteadyClock::time_point when = first->first;
+      cv_.wait_until(lock, when);
       continue;
     }
     Delivery delivery = std::move(first->second);
