@@ -140,6 +140,10 @@ class Lifecycle {
   // Stops the placement of a match one of whose tickets left; the others search again.
   void abandon_placement(const std::string& match_id, Clock::TimePoint now);
   bool past_request_timeout(const TicketView& t, Clock::TimePoint now) const;
+  // Back to the pool with `reason` after a placement that did not work out, or TIMED_OUT when
+  // the request time-out has passed meanwhile.
+  void search_again(TicketView& t, std::string_view reason, std::string message,
+                    Clock::TimePoint now);
   void resolve(const std::string& match_id, std::string_view outcome, Clock::TimePoint now);
   void finish(TicketView& t, TicketStatus status, std::string_view reason, std::string message,
               Clock::TimePoint now);

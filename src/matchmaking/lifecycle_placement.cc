@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "matchmaking/event_format.h"
@@ -87,25 +88,40 @@ void Lifecycle::apply(Placed& c, Clock::TimePoint now) {
       return;
     case PlacementOutcome::kTimedOut:
       for (TicketView* t : members) {
-        if (past_request_timeout(*t, now)) {
-          finish(*t, TicketStatus::kTimedOut, kReasonRequestTimedOut,
-                 fmt::format("No game session within the request time-out of {} s ({})",
-                             config_.request_timeout_seconds, r.message),
-                 now);
+        search_again(*t, kReasonPlacementTimedOut,
+                     r.message.empty() ? "The game session placement timed out" : r.message, now);
+      }
+      return;
+    case PlacementOutcome::kFailed: {
+      std::string why = r.message.empty() ? "The game session placement failed" : r.message;
+      bool backfill = std::any_of(members.begin(), members.end(),
+                                  [](const TicketView* t) { return t->backfill; });
+      for (TicketView* t : members) {
+        // A running game session that cannot take newcomers (it ended, or filled up) is no
+        // fault of theirs: only the backfill ticket fails, the others search again.
+        if (backfill && !t->backfill) {
+          search_again(*t, kReasonPlacementFailed,
+                       "The game session could not take the players: " + why, now);
           continue;
         }
-        clear_match(*t);
-        start_searching(*t, now, true, kReasonPlacementTimedOut,
-                        r.message.empty() ? "The game session placement timed out" : r.message);
+        finish(*t, TicketStatus::kFailed, kReasonPlacementFailed, why, now);
       }
       return;
-    case PlacementOutcome::kFailed:
-      for (TicketView* t : members) {
-        finish(*t, TicketStatus::kFailed, kReasonPlacementFailed,
-               r.message.empty() ? "The game session placement failed" : r.message, now);
-      }
-      return;
+    }
   }
+}
+
+void Lifecycle::search_again(TicketView& t, std::string_view reason, std::string message,
+                             Clock::TimePoint now) {
+  if (past_request_timeout(t, now)) {
+    finish(t, TicketStatus::kTimedOut, kReasonRequestTimedOut,
+           fmt::format("No game session within the request time-out of {} s ({})",
+                       config_.request_timeout_seconds, message),
+           now);
+    return;
+  }
+  clear_match(t);
+  start_searching(t, now, true, reason, std::move(message));
 }
 
 void Lifecycle::fulfil(const Placement& placement, const std::vector<TicketView*>& tickets,

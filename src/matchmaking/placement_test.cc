@@ -336,6 +336,29 @@ TEST_F(PlacementTest, ABackfillTicketBringsNewPlayersToItsGameSession) {
   EXPECT_EQ(service_->active_backfill(kGame), std::nullopt);
 }
 
+TEST_F(PlacementTest, WhenTheGameSessionCannotTakeThemNewcomersSearchAgain) {
+  make(one_config("duel", {1, 1}, kQueued));
+  auto bf = wait_result([&](auto done) {
+    service_->start_backfill(backfill_of(kGame, {{"alice", 0}}), done);
+  });
+  ASSERT_TRUE(bf.ok());
+  std::string carol = start("carol");
+  service_->run_once();
+  ASSERT_EQ(placer_.requests().size(), 1u);
+  placer_.end(placer_.requests()[0].placement_id,
+              TestPlacer::ended(PlacementOutcome::kFailed, "the game session has ended"));
+  service_->run_once();
+  TicketPtr backfill = get((*bf)->ticket_id);
+  EXPECT_EQ(backfill->status, TicketStatus::kFailed);
+  EXPECT_EQ(backfill->status_message, "the game session has ended");
+  TicketPtr t = get(carol);
+  EXPECT_EQ(t->status, TicketStatus::kSearching);
+  EXPECT_EQ(t->status_reason, kReasonPlacementFailed);
+  EXPECT_EQ(t->status_message,
+            "The game session could not take the players: the game session has ended");
+  EXPECT_EQ(service_->active_backfill(kGame), std::nullopt);
+}
+
 TEST_F(PlacementTest, OneActiveBackfillPerGameSessionAndStopIsCancel) {
   make(one_config("duel", {1, 1}, kQueued));
   auto first = wait_result([&](auto done) {
