@@ -30,9 +30,9 @@ http::Response failure_response(const Status& status) {
 }  // namespace
 
 GameServerHandler session_summary_handler(sessions::SessionSummaries& summaries, const Clock& clock,
-                                          JsonLimits limits) {
-  return [&summaries, &clock, limits](http::Request& request, http::Responder responder,
-                                      const GameServer&) {
+                                          JsonLimits limits, PlacedPlayerCheck placed) {
+  return [&summaries, &clock, limits, placed](http::Request& request, http::Responder responder,
+                                              const GameServer& caller) {
     auto body = parse_json_object(request.body, limits);
     if (!body.ok()) {
       responder.send(error_response(body.status()));
@@ -41,6 +41,14 @@ GameServerHandler session_summary_handler(sessions::SessionSummaries& summaries,
     auto summary = sessions::parse_summary(boost::json::value(std::move(*body)), clock.now());
     if (!summary.ok()) {
       responder.send(error_response(summary.status()));
+      return;
+    }
+    if (placed && !placed(caller.access_key_id, summary->player_id)) {
+      responder.send(error_response(
+          permission_denied("player " + summary->player_id +
+                            " has no player session in a game session placed on this game "
+                            "server's key"),
+          "PLAYER_NOT_PLACED"));
       return;
     }
     if (auto unknown = summaries.unknown_reward(*summary)) {
@@ -58,9 +66,10 @@ GameServerHandler session_summary_handler(sessions::SessionSummaries& summaries,
 
 void add_session_summary_routes(http::Router& router, const GameServerAuth& auth,
                                 sessions::SessionSummaries& summaries, const Clock& clock,
-                                JsonLimits limits) {
+                                JsonLimits limits, PlacedPlayerCheck placed) {
   router.add(http::Method::kPost, "/session-summary",
-             auth.require_game_server(session_summary_handler(summaries, clock, limits)));
+             auth.require_game_server(
+                 session_summary_handler(summaries, clock, limits, std::move(placed))));
 }
 
 }  // namespace sapi::api

@@ -14,10 +14,12 @@ void bind_sessions_config(ConfigBinder& b, Config& c) {
   b.string("rewards_catalogue_file", s.rewards_catalogue_file);
   b.integer("sweep_interval_seconds", s.sweep_interval_seconds, 1, 86400);
   b.integer("sweep_batch_size", s.sweep_batch_size, 1, 100000);
+  b.boolean("require_placed_player", s.require_placed_player);
 }
 
 Status mount_sessions(Services& services, http::Router& router, const api::PlayerAuth& players,
-                      const api::GameServerAuth& game_servers) {
+                      const api::GameServerAuth& game_servers,
+                      std::function<bool(const std::string&, const std::string&)> placed_player) {
   const auto& s = services.config.section<SessionsConfig>();
   sessions::SessionsOptions options;
   options.session_ttl_hours = static_cast<int>(s.session_ttl_hours);
@@ -29,7 +31,9 @@ Status mount_sessions(Services& services, http::Router& router, const api::Playe
   size_t catalogue_size = options.catalogue ? options.catalogue->size() : 0;
   auto& summaries = services.keep(std::make_unique<sessions::SessionSummaries>(
       services.store.sessions(), services.clock, std::move(options)));
-  api::add_session_summary_routes(router, game_servers, summaries, services.clock, services.json);
+  if (!s.require_placed_player) placed_player = nullptr;
+  api::add_session_summary_routes(router, game_servers, summaries, services.clock, services.json,
+                                  std::move(placed_player));
   api::add_player_routes(router, players, summaries);
 
   auto& swept =
@@ -43,7 +47,8 @@ Status mount_sessions(Services& services, http::Router& router, const api::Playe
   sweeper.start();
   services.log.info("sessions", {{"session_ttl_hours", s.session_ttl_hours},
                                  {"rewards_catalogue_file", s.rewards_catalogue_file},
-                                 {"rewards_in_catalogue", static_cast<int64_t>(catalogue_size)}});
+                                 {"rewards_in_catalogue", static_cast<int64_t>(catalogue_size)},
+                                 {"require_placed_player", s.require_placed_player}});
   return {};
 }
 

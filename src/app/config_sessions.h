@@ -4,6 +4,7 @@
 // docs/configuration.md; rules: docs/storage.md.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "app/config.h"
@@ -31,6 +32,8 @@ struct SessionsConfig {
   // How often the sweeper deletes expired sessions, and at most how many per transaction.
   int64_t sweep_interval_seconds = 60;
   int64_t sweep_batch_size = 1000;
+  // POST /session-summary only for players the fleet placed on the calling server's key.
+  bool require_placed_player = false;
 };
 
 // Binds the [sessions] keys; registered in app/config_sections.cc.
@@ -38,8 +41,12 @@ void bind_sessions_config(ConfigBinder& b, Config& c);
 
 // Mounts POST /session-summary (signed by game servers) and GET /players/{playerId}/rewards
 // and /sessions (player tokens), and starts the expired-session sweeper (metric
-// sessions_swept_total). Fails when the rewards catalogue cannot be read.
-Status mount_sessions(Services& services, http::Router& router, const api::PlayerAuth& players,
-                      const api::GameServerAuth& game_servers);
+// sessions_swept_total). With sessions.require_placed_player, `placed_player(access key id,
+// player id)` decides whom a game server may report for. Fails when the rewards catalogue
+// cannot be read.
+Status mount_sessions(
+    Services& services, http::Router& router, const api::PlayerAuth& players,
+    const api::GameServerAuth& game_servers,
+    std::function<bool(const std::string&, const std::string&)> placed_player = {});
 
 }  // namespace sapi::app

@@ -30,7 +30,12 @@ Result<http::Router> build_router(Services& services) {
   auto game_servers = mount_game_server_auth(services, router);
   if (!game_servers.ok()) return game_servers.status();
   mount_fleet(services, router, **game_servers, **fleet, *matchmaking);
-  SAPI_RETURN_IF_ERROR(mount_sessions(services, router, **player_auth, **game_servers));
+  fleet::Fleet* placed = *fleet;
+  SAPI_RETURN_IF_ERROR(
+      mount_sessions(services, router, **player_auth, **game_servers,
+                     [placed](const std::string& key, const std::string& player_id) {
+                       return placed->had_player_session(key, player_id);
+                     }));
   return router;
 }
 

@@ -67,7 +67,9 @@ Status Fleet::restore() {
     auto session = decode_session(record.state);
     if (!session.ok()) return session.status();
     std::string id = session->game_session_id;
-    for (const auto& p : session->player_sessions) placed_players_.insert(p.player_id);
+    for (const auto& p : session->player_sessions) {
+      placed_players_[p.player_id].insert(session->access_key_id);
+    }
     GameSession& g = sessions_[id] = std::move(*session);
     if (g.status == GameSessionStatus::kTerminated) continue;
     sessions_by_server_[g.game_server_id].push_back(id);
@@ -323,6 +325,10 @@ void Fleet::purge_finished(Clock::TimePoint now) {
         it->second.status == GameSessionStatus::kTerminated && it->second.created_at < before;
     it = old ? sessions_.erase(it) : std::next(it);
   }
+  placed_players_.clear();
+  for (const auto& [id, g] : sessions_) {
+    for (const auto& p : g.player_sessions) placed_players_[p.player_id].insert(g.access_key_id);
+  }
   // The store keeps finished rows by their last update; a purge error is retried next time.
   if (store_) (void)store_->purge_finished_game_sessions(before, kPurgeBatch);
   update_gauges();
@@ -577,9 +583,11 @@ Result<GameSession> Fleet::game_session(const std::string& access_key_id,
   return **session;
 }
 
-bool Fleet::had_player_session(const std::string& player_id) const {
+bool Fleet::had_player_session(const std::string& access_key_id,
+                               const std::string& player_id) const {
   std::lock_guard lock(mu_);
-  return placed_players_.count(player_id) > 0;
+  auto it = placed_players_.find(player_id);
+  return it != placed_players_.end() && it->second.count(access_key_id) > 0;
 }
 
 size_t Fleet::server_count() const {

@@ -120,9 +120,10 @@ class Fleet final : public matchmaking::Placer {
   Result<GameSession> game_session(const std::string& access_key_id,
                                    const std::string& game_session_id) const;
 
-  // True when `player_id` had a player session in a game session this fleet placed (since
-  // the oldest game session still stored).
-  bool had_player_session(const std::string& player_id) const;
+  // True when `player_id` had a player session in a game session this fleet placed on a
+  // server of `access_key_id` and still holds (running, or ended less than
+  // finished_retention ago).
+  bool had_player_session(const std::string& access_key_id, const std::string& player_id) const;
 
   // Counts, for metrics and tests.
   size_t server_count() const;
@@ -187,7 +188,8 @@ class Fleet final : public matchmaking::Placer {
   std::map<std::string, GameServer> servers_;
   std::unordered_map<std::string, GameSession> sessions_;  // terminated ones until purged
   std::unordered_map<std::string, std::vector<std::string>> sessions_by_server_;
-  std::unordered_set<std::string> placed_players_;
+  // player id -> access keys of the servers the player had player sessions on.
+  std::unordered_map<std::string, std::unordered_set<std::string>> placed_players_;
   std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id
   std::vector<std::string> pending_order_;                   // placement ids, oldest first
   std::vector<Waiter> server_waiters_;

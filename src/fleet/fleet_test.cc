@@ -197,8 +197,9 @@ TEST_F(FleetTest, ActivationFulfilsThePlacementWithConnectionInfo) {
   EXPECT_EQ(r.connection.player_sessions[1].player_id, "p2");
   EXPECT_EQ(r.connection.player_sessions[1].player_session_id,
             g.player_sessions[1].player_session_id);
-  EXPECT_TRUE(fleet_->had_player_session("p1"));
-  EXPECT_FALSE(fleet_->had_player_session("p3"));
+  EXPECT_TRUE(fleet_->had_player_session(kKey, "p1"));
+  EXPECT_FALSE(fleet_->had_player_session(kOtherKey, "p1")) << "placed on another key's server";
+  EXPECT_FALSE(fleet_->had_player_session(kKey, "p3"));
 }
 
 TEST_F(FleetTest, APlayerSessionIsAcceptedOnceAndOnlyWhileReserved) {
@@ -333,7 +334,7 @@ TEST_F(FleetTest, GameSessionsAndServersSurviveARestart) {
   ASSERT_TRUE(lost.ok());
   EXPECT_EQ(lost->status, GameSessionStatus::kTerminated)
       << "its placement ended with the previous process";
-  EXPECT_TRUE(fleet_->had_player_session("p2"));
+  EXPECT_TRUE(fleet_->had_player_session(kKey, "p2"));
   fleet_.reset();
   db->close();
 }

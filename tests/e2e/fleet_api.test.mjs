@@ -33,18 +33,19 @@ function configurationsFile() {
   }));
 }
 
-function configText(extra = '') {
+function configText(extra = '', requirePlaced = false) {
   return [
     'aws_region = "eu-west-1"',
     'matchmaking_configuration_name = "duel"',
     '[server]', `base_path = "${BASE}"`,
     '[matchmaking]', `configurations_file = ${JSON.stringify(configurationsFile())}`,
     '[fleet]', 'heartbeat_interval_seconds = 1', 'heartbeat_timeout_seconds = 2', extra,
+    '[sessions]', `require_placed_player = ${requirePlaced}`,
   ].join('\n');
 }
 
-async function start(t, { dataDir } = {}) {
-  const server = await startServer({ t, config: configText(), dataDir });
+async function start(t, { dataDir, requirePlaced = false } = {}) {
+  const server = await startServer({ t, config: configText('', requirePlaced), dataDir });
   server.dataDir = dataDir ?? path.join(server.dir, 'data');
   return server;
 }
@@ -305,5 +306,28 @@ test('one backfill at a time per game session, stopped by the game server', asyn
   assert.deepEqual(stopped.json, { ticketId: started.json.ticketId, status: 'CANCELLED' });
   const again = await gs('POST', `/game-sessions/${id}/backfill`, {});
   assert.equal(again.status, 200, again.text);
+  assert.equal((await server.stop()).code, 0);
+});
+
+test('with sessions.require_placed_player, summaries only for players placed on the caller', async (t) => {
+  const server = await start(t, { requirePlaced: true });
+  const creds = await createCredential(server, 'host-1');
+  const other = await createCredential(server, 'host-2');
+  await waitUntilKnown(server, creds, BASE);
+  await waitUntilKnown(server, other, BASE);
+  const gs = gameServer(server, creds);
+  assert.equal((await gs('POST', '/game-servers', REGISTRATION)).status, 200);
+  const poll = gs('GET', '/game-servers/gs-1/game-session?waitSeconds=10');
+  await startMatch(server, 'gina', 'hal');
+  assert.equal((await poll).status, 200);
+
+  const summary = (playerId) => ({ playerId, sessionId: '0123456789abcdef0123456789abcdef' });
+  const placed = await gs('POST', '/session-summary', summary('gina'));
+  assert.equal(placed.status, 200, placed.text);
+  const stranger = await gs('POST', '/session-summary', summary('ivan'));
+  assert.equal(stranger.status, 403, stranger.text);
+  assert.equal(stranger.json.error, 'PLAYER_NOT_PLACED');
+  const elsewhere = await gameServer(server, other)('POST', '/session-summary', summary('hal'));
+  assert.equal(elsewhere.status, 403, elsewhere.text);
   assert.equal((await server.stop()).code, 0);
 });
