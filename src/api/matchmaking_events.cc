@@ -202,6 +202,7 @@ void MatchmakingEventStreams::State::remove(const std::string& player_id, uint64
       std::remove_if(entries.begin(), entries.end(), [id](const Entry& e) { return e.id == id; });
   open -= static_cast<size_t>(entries.end() - gone);
   entries.erase(gone, entries.end());
+  if (options.open_streams_gauge) options.open_streams_gauge->set(static_cast<double>(open));
   if (entries.empty()) streams.erase(it);
 }
 
@@ -247,6 +248,7 @@ void MatchmakingEventStreams::State::handle(http::Request& request, http::Respon
     id = next_stream_id++;
     streams[player].push_back(Entry{id, player, identity.expires_at, stream});
     ++open;
+    if (options.open_streams_gauge) options.open_streams_gauge->set(static_cast<double>(open));
   }
   stream->on_close([weak = weak_from_this(), player, id] {
     if (auto self = weak.lock()) self->remove(player, id);

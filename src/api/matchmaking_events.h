@@ -21,6 +21,7 @@
 #include "base/clock.h"
 #include "http/router.h"
 #include "matchmaking/events.h"
+#include "obs/metrics.h"
 
 namespace sapi::api {
 
@@ -30,6 +31,8 @@ struct MatchmakingEventsOptions {
   std::size_t replay_capacity = 1024;  // recent events kept for Last-Event-ID
   // Unsent bytes a slow client may leave behind before its stream is dropped.
   std::size_t max_unsent_bytes = 256 * 1024;
+  // When set, kept equal to the number of open streams; must outlive the streams object.
+  obs::Gauge* open_streams_gauge = nullptr;
 };
 
 // The open event streams and the recent events. Subscribes to the bus on construction; the

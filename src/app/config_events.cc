@@ -62,6 +62,9 @@ Status mount_events(Services& services, http::Router& router, const api::PlayerA
   sse.heartbeat = std::chrono::seconds(e.sse_heartbeat_seconds);
   sse.max_streams_per_player = static_cast<size_t>(e.sse_max_streams_per_player);
   sse.replay_capacity = static_cast<size_t>(e.sse_replay_events);
+  sse.open_streams_gauge =
+      &services.metrics.gauge("matchmaking_event_streams", "Open GET /matchmaking/events streams.")
+           .with({});
   auto& streams = services.keep(
       std::make_unique<api::MatchmakingEventStreams>(service.events(), services.clock, sse));
   streams.add_routes(router, auth);

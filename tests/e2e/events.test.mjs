@@ -181,6 +181,8 @@ test('a player sees its own tickets events on the stream, and no one else\'s', a
   assert.ok(!dave.events.some((e) => e.event === 'MatchmakingSucceeded'));
 
   await until(() => alice.comments > 0, 'a heartbeat comment', 5000);
+  const metrics = await (await s.fetch('/metrics')).text();
+  assert.match(metrics, /\nmatchmaking_event_streams 3\n/);
 });
 
 test('webhooks are signed, retried after a 500 and delivered', async (t) => {
