@@ -49,12 +49,20 @@ Lifecycle::Lifecycle(Configuration config, LifecycleOptions options, TicketTable
 Lifecycle::~Lifecycle() = default;
 
 void Lifecycle::push(Command c) {
+  Lifecycle* next = nullptr;
   {
     std::lock_guard lock(mu_);
-    queue_.push_back(std::move(c));
+    if (successor_) {
+      next = successor_;
+    } else {
+      queue_.push_back(std::move(c));
+    }
   }
+  if (next) return next->push(std::move(c));
   cv_.notify_one();
 }
+
+void Lifecycle::hand_over(Lifecycle* successor) { push(HandOver{successor}); }
 
 void Lifecycle::add(TicketView ticket) { push(Add{std::move(ticket), false}); }
 void Lifecycle::restore(TicketView ticket) { push(Add{std::move(ticket), true}); }
@@ -80,9 +88,26 @@ bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
   std::vector<Command> commands;
   {
     std::lock_guard lock(mu_);
+    if (awaiting_handover_) return false;  // the predecessor's tickets come first
     commands.swap(queue_);
   }
-  for (auto& c : commands) std::visit([&](auto& cmd) { apply(cmd, now); }, c);
+  for (size_t i = 0; i < commands.size(); ++i) {
+    if (auto* h = std::get_if<HandOver>(&commands[i])) {
+      Lifecycle* successor = h->successor;
+      std::vector<Command> batch = take_tickets(successor, now);
+      for (size_t j = i + 1; j < commands.size(); ++j) batch.push_back(std::move(commands[j]));
+      {
+        std::lock_guard lock(mu_);
+        successor_ = successor;
+        for (auto& c : queue_) batch.push_back(std::move(c));
+        queue_.clear();
+      }
+      retired_.store(true);
+      successor->receive(std::move(batch));
+      return true;
+    }
+    std::visit([&](auto& cmd) { apply(cmd, now); }, commands[i]);
+  }
   expire(now);
   bool cycled = false;
   if ((pool_changed_ || cycle_due) && matchmaker_->waiting() > 0) {
@@ -118,11 +143,71 @@ void Lifecycle::apply(Add& c, Clock::TimePoint now) {
   TicketView& t = tickets_[c.ticket.ticket_id];
   if (!t.ticket_id.empty()) return;  // already known: the first one wins
   t = std::move(c.ticket);
+  if (is_final(t.status)) {  // handed over by a reloaded configuration: only to purge it
+    finished_.emplace_back(t.end_time.value_or(now), t.ticket_id);
+    return;
+  }
   clear_match(t);
   active_count_.fetch_add(1, std::memory_order_relaxed);
   start_searching(t, now, true);
   timeouts_.emplace(t.start_time + std::chrono::seconds(config_.request_timeout_seconds),
                     t.ticket_id);
+}
+
+Result<TicketView> Lifecycle::reread(const TicketView& t, const flexmatch::RuleSet& rules) const {
+  auto view = deserialize_state(serialize_state(t, config_.rules.get()), &rules);
+  if (!view.ok()) return view.status();
+  view->ticket_id = t.ticket_id;
+  view->start_time = t.start_time;  // the stored form keeps milliseconds only
+  view->version = t.version;
+  view->end_time.reset();
+  clear_match(*view);
+  return view;
+}
+
+void Lifecycle::await_handover() {
+  std::lock_guard lock(mu_);
+  awaiting_handover_ = true;
+}
+
+void Lifecycle::receive(std::vector<Command> batch) {
+  {
+    std::lock_guard lock(mu_);
+    for (auto& c : queue_) batch.push_back(std::move(c));
+    queue_ = std::move(batch);
+    awaiting_handover_ = false;
+  }
+  cv_.notify_one();
+}
+
+std::vector<Lifecycle::Command> Lifecycle::take_tickets(Lifecycle* successor,
+                                                        Clock::TimePoint now) {
+  abandon_placements();
+  const flexmatch::RuleSet& next_rules = *successor->configuration().rules;
+  std::vector<TicketView> moving;
+  for (auto& [id, t] : tickets_) {
+    if (is_final(t.status)) {
+      moving.push_back(std::move(t));
+      continue;
+    }
+    auto view = reread(t, next_rules);
+    if (view.ok()) {
+      moving.push_back(std::move(*view));
+      continue;
+    }
+    if (t.status == TicketStatus::kSearching) matchmaker_->cancel(id);
+    finish(t, TicketStatus::kFailed, kReasonUnmatchable,
+           "The matchmaking configuration changed: " + view.status().message(), now);
+    moving.push_back(std::move(t));
+  }
+  tickets_.clear();
+  proposals_.clear();
+  timeouts_ = {};
+  finished_.clear();
+  active_count_.store(0, std::memory_order_relaxed);
+  std::vector<Command> batch;
+  for (auto& t : moving) batch.push_back(Add{std::move(t), true});
+  return batch;
 }
 
 void Lifecycle::start_searching(TicketView& t, Clock::TimePoint now, bool emit_event,

@@ -79,6 +79,17 @@ class Lifecycle {
   // matchmaking cycle at `now`. Returns true when it did anything.
   bool step(Clock::TimePoint now, bool cycle_due);
 
+  // Hands every ticket to `successor` (the same configuration, reloaded) and retires; queued,
+  // applied by step(). Running placements are abandoned; unfinished tickets search again there
+  // with their startTime, read anew against the successor's rule set (one that no longer
+  // decodes ends FAILED, UNMATCHABLE); finished ones stay readable until purged there. Every
+  // command that reaches this lifecycle afterwards goes to the successor.
+  void hand_over(Lifecycle* successor);
+  bool retired() const { return retired_.load(); }
+  // Holds every command back until a predecessor's hand_over() has arrived, so that nothing
+  // can reach a ticket before the ticket itself. Call before the lifecycle is reachable.
+  void await_handover();
+
   // Gives up every placement still running (the service is stopping): their results never
   // arrive. Call only once step() no longer runs.
   void abandon_placements();
@@ -110,7 +121,10 @@ class Lifecycle {
   struct Placed {
     PlacementResult result;
   };
-  using Command = std::variant<Add, Cancel, Accept, Placed>;
+  struct HandOver {
+    Lifecycle* successor;
+  };
+  using Command = std::variant<Add, Cancel, Accept, Placed, HandOver>;
 
   struct Proposal {
     std::string match_id;
@@ -127,6 +141,13 @@ class Lifecycle {
   void apply(Cancel& c, Clock::TimePoint now);
   void apply(Accept& c, Clock::TimePoint now);
   void apply(Placed& c, Clock::TimePoint now);
+  // Retires: ends what cannot move and returns the tickets as commands for the successor.
+  std::vector<Command> take_tickets(Lifecycle* successor, Clock::TimePoint now);
+  void apply(HandOver&, Clock::TimePoint) {}  // step() hands over itself
+  // Puts a predecessor's tickets (and the commands that reached it) before everything queued.
+  void receive(std::vector<Command> batch);
+  // The ticket as `rules` read it (a reloaded rule set may declare other attributes).
+  Result<TicketView> reread(const TicketView& t, const flexmatch::RuleSet& rules) const;
   void start_searching(TicketView& t, Clock::TimePoint now, bool emit_event,
                        std::string_view reason = {}, std::string message = {});
   void on_match(flexmatch::Match& m, Clock::TimePoint now);
@@ -165,6 +186,9 @@ class Lifecycle {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Command> queue_;
+  Lifecycle* successor_ = nullptr;  // set once handed over: commands go there
+  bool awaiting_handover_ = false;
+  std::atomic<bool> retired_{false};
 
   // Owned by the stepping thread.
   std::unordered_map<std::string, TicketView> tickets_;    // not yet purged

@@ -83,27 +83,9 @@ Result<std::unique_ptr<MatchmakingService>> MatchmakingService::create(
     std::vector<Configuration> configurations, ServiceOptions options, store::TicketStore* store,
     const Clock& clock) {
   std::unique_ptr<MatchmakingService> s(new MatchmakingService(std::move(options), store, clock));
-  LifecycleOptions lo;
-  lo.region = s->options_.region;
-  lo.account = s->options_.account;
-  lo.finished_retention = s->options_.finished_retention;
-  lo.placer = s->options_.placer;
-  LifecycleHooks hooks;
-  hooks.on_final = [raw = s.get()](const TicketView& t) { raw->on_final(t); };
-  hooks.on_auto_backfill = [raw = s.get()](BackfillRequest r) {
-    // The id is fresh (in the matchmaker data already), so no store read on this thread.
-    raw->begin_backfill(
-        std::move(r), [](Result<TicketPtr>) {}, false);
-  };
-  for (auto& c : configurations) {
-    if (!c.rules) return invalid_argument("configuration " + c.name + " has no rule set");
-    s->lifecycles_.push_back(
-        std::make_unique<Lifecycle>(std::move(c), lo, s->table_, store, s->events_, hooks));
-  }
-  if (!s->lifecycle(s->options_.default_configuration)) {
-    return invalid_argument("the default matchmaking configuration '" +
-                            s->options_.default_configuration + "' is not defined");
-  }
+  auto lifecycles = s->make_lifecycles(std::move(configurations));
+  if (!lifecycles.ok()) return lifecycles.status();
+  s->lifecycles_ = std::move(*lifecycles);
   SAPI_RETURN_IF_ERROR(s->recover());
   if (s->options_.run_threads) {
     for (auto& lc : s->lifecycles_) {
@@ -114,20 +96,95 @@ Result<std::unique_ptr<MatchmakingService>> MatchmakingService::create(
   return s;
 }
 
+Result<std::vector<std::unique_ptr<Lifecycle>>> MatchmakingService::make_lifecycles(
+    std::vector<Configuration> configurations) {
+  LifecycleOptions lo;
+  lo.region = options_.region;
+  lo.account = options_.account;
+  lo.finished_retention = options_.finished_retention;
+  lo.placer = options_.placer;
+  LifecycleHooks hooks;
+  hooks.on_final = [this](const TicketView& t) { on_final(t); };
+  hooks.on_auto_backfill = [this](BackfillRequest r) {
+    // The id is fresh (in the matchmaker data already), so no store read on this thread.
+    begin_backfill(
+        std::move(r), [](Result<TicketPtr>) {}, false);
+  };
+  std::vector<std::unique_ptr<Lifecycle>> out;
+  bool has_default = false;
+  for (auto& c : configurations) {
+    if (!c.rules) return invalid_argument("configuration " + c.name + " has no rule set");
+    has_default = has_default || c.name == options_.default_configuration;
+    out.push_back(std::make_unique<Lifecycle>(std::move(c), lo, table_, store_, events_, hooks));
+  }
+  if (!has_default) {
+    return invalid_argument("the default matchmaking configuration '" +
+                            options_.default_configuration + "' is not defined");
+  }
+  return out;
+}
+
+Status MatchmakingService::reload(std::vector<Configuration> configurations) {
+  std::lock_guard reload_lock(threads_mu_);
+  if (stopping_.load()) return failed_precondition("the matchmaking service is stopping");
+  auto fresh = make_lifecycles(std::move(configurations));
+  if (!fresh.ok()) return fresh.status();
+  std::vector<std::pair<Lifecycle*, Lifecycle*>> handovers;
+  {
+    std::unique_lock lock(lifecycles_mu_);
+    for (const auto& old : lifecycles_) {
+      Lifecycle* next = nullptr;
+      for (const auto& lc : *fresh) {
+        if (lc->configuration().name == old->configuration().name) next = lc.get();
+      }
+      if (!next) {
+        return invalid_argument("a reload cannot remove configuration " +
+                                old->configuration().name +
+                                " (its tickets would be lost); restart the service instead");
+      }
+      next->await_handover();
+      handovers.emplace_back(old.get(), next);
+    }
+    // Retired lifecycles stay alive: requests and callbacks may still hold them, and what
+    // reaches them goes on to their successor.
+    for (auto& old : lifecycles_) retired_.push_back(std::move(old));
+    lifecycles_ = std::move(*fresh);
+  }
+  for (auto& [old, next] : handovers) old->hand_over(next);
+  if (options_.run_threads) {
+    for (auto& lc : lifecycles_) {
+      threads_.emplace_back([this, lc = lc.get()] { run_lifecycle(*lc); });
+    }
+  }
+  return {};
+}
+
 MatchmakingService::~MatchmakingService() { stop(); }
 
 void MatchmakingService::stop() {
+  std::lock_guard threads_lock(threads_mu_);
   if (stopping_.exchange(true)) return;
-  for (auto& lc : lifecycles_) lc->wake();
+  std::vector<Lifecycle*> all = all_lifecycles();
+  for (Lifecycle* lc : all) lc->wake();
   housekeeping_cv_.notify_all();
   for (auto& t : threads_) t.join();
   threads_.clear();
-  for (auto& lc : lifecycles_) lc->abandon_placements();
+  for (Lifecycle* lc : all) lc->abandon_placements();
   table_.release_all_waiters();
+}
+
+std::vector<Lifecycle*> MatchmakingService::all_lifecycles() const {
+  std::shared_lock lock(lifecycles_mu_);
+  std::vector<Lifecycle*> out;
+  // Retired ones first: a successor waits for its predecessor's tickets.
+  for (const auto& lc : retired_) out.push_back(lc.get());
+  for (const auto& lc : lifecycles_) out.push_back(lc.get());
+  return out;
 }
 
 Lifecycle* MatchmakingService::lifecycle(std::string_view configuration) const {
   if (configuration.empty()) configuration = options_.default_configuration;
+  std::shared_lock lock(lifecycles_mu_);
   for (const auto& lc : lifecycles_) {
     if (lc->configuration().name == configuration) return lc.get();
   }
@@ -364,13 +421,16 @@ std::optional<int> MatchmakingService::estimated_wait_seconds(
 
 void MatchmakingService::run_once() {
   Clock::TimePoint now = clock_.now();
-  for (auto& lc : lifecycles_) lc->step(now, true);
+  // Retired lifecycles step too, until they have handed their tickets over.
+  for (Lifecycle* lc : all_lifecycles()) {
+    if (!lc->retired()) lc->step(now, true);
+  }
   table_.expire_waiters(now);
 }
 
 void MatchmakingService::run_lifecycle(Lifecycle& lc) {
   auto last_cycle = clock_.now();
-  while (!stopping_.load()) {
+  while (!stopping_.load() && !lc.retired()) {
     auto now = clock_.now();
     bool due = now - last_cycle >= options_.cycle_interval;
     lc.step(now, due);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -109,6 +110,13 @@ class MatchmakingService {
   EventBus& events() { return events_; }
   const TicketTable& table() const { return table_; }
 
+  // Replaces the configurations without losing tickets (SIGHUP): each configuration's
+  // tickets move to its new version (see Lifecycle::hand_over); new configurations start
+  // empty. Refused, changing nothing, when the default configuration is missing or a current
+  // configuration would be removed (its tickets would be lost: a restart removes it, failing
+  // them).
+  Status reload(std::vector<Configuration> configurations);
+
   // Without threads: applies queued commands, time-outs and one cycle of every
   // configuration at the clock's time, and ends expired long polls.
   void run_once();
@@ -119,6 +127,9 @@ class MatchmakingService {
  private:
   MatchmakingService(ServiceOptions options, store::TicketStore* store, const Clock& clock);
   Lifecycle* lifecycle(std::string_view configuration) const;
+  Result<std::vector<std::unique_ptr<Lifecycle>>> make_lifecycles(
+      std::vector<Configuration> configurations);
+  std::vector<Lifecycle*> all_lifecycles() const;
   // Writes a new ticket as QUEUED, then publishes it and hands it to `lifecycle`.
   void persist_and_add(TicketView ticket, Lifecycle& lifecycle, TicketDone done);
   void begin_backfill(BackfillRequest request, TicketDone done, bool check_existing);
@@ -135,7 +146,11 @@ class MatchmakingService {
   const Clock& clock_;
   EventBus events_;
   TicketTable table_;
+  // Read by every request, replaced by reload(); lifecycles are never destroyed before the
+  // service, so a pointer from lifecycle() stays usable.
+  mutable std::shared_mutex lifecycles_mu_;
   std::vector<std::unique_ptr<Lifecycle>> lifecycles_;
+  std::vector<std::unique_ptr<Lifecycle>> retired_;  // replaced by a reload
 
   mutable std::mutex players_mu_;
   // player id -> (ticket id, its lifecycle) of the player's active ticket.
@@ -145,6 +160,7 @@ class MatchmakingService {
   std::unordered_map<std::string, std::string> active_backfill_;
 
   std::atomic<bool> stopping_{false};
+  std::mutex threads_mu_;  // threads_, and one reload or stop at a time
   std::vector<std::thread> threads_;
   std::mutex housekeeping_mu_;
   std::condition_variable housekeeping_cv_;
