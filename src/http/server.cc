@@ -425,6 +425,7 @@ void Connection::start_stream(std::uint64_t token, Response& head,
   } else {
     phase_ = Phase::kStreaming;
     stream_ = std::move(channel);
+    if (draining_) stream_->close();  // opened after shutdown began
   }
   if (!in_dispatch_) resume();
 }

@@ -227,6 +227,26 @@ TEST_F(StreamTest, ShutdownEndsOpenStreamsWithTheLastChunk) {
   EXPECT_FALSE(stream->write("data: after\n\n"));
 }
 
+TEST_F(StreamTest, AStreamOpenedAfterShutdownBeganEndsAtOnce) {
+  router_.add(Method::kGet, "/late", [this](Request&, Responder r) {
+    std::thread([this, r = std::move(r)]() mutable {
+      std::this_thread::sleep_for(300ms);
+      auto stream = r.stream(event_stream_head());
+      stream->on_close([this] { closed_ = true; });
+      stream->write("data: late\n\n");
+    }).detach();
+  });
+  start();
+  Client client(port_);
+  ASSERT_TRUE(client.send(testing::get("/late")));
+  std::this_thread::sleep_for(50ms);
+  auto started = std::chrono::steady_clock::now();
+  server_->shutdown(std::chrono::milliseconds(5000));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_TRUE(wait_closed());
+  EXPECT_TRUE(read_until(client, "0\r\n\r\n"));
+}
+
 TEST_F(StreamTest, AHeadRequestGetsTheHeadOnly) {
   serve_stream();
   start();
