@@ -262,6 +262,8 @@ TEST(TicketStore, TicketsSurviveReopenAndFinishedOnesArePurged) {
                   .put_ticket_sync({"t1", "default", "p1", "CANCELLED", true, at(kNow + 2), "{}",
                                     at(kNow + 7200)})
                   .ok());
+  EXPECT_EQ(tickets.get_ticket("t1")->status, "CANCELLED");
+  EXPECT_EQ(tickets.get_ticket("t1")->state, "{}");
   EXPECT_EQ(*tickets.purge_finished_tickets(at(kNow + 3600), 100), 1);
   EXPECT_EQ(tickets.get_ticket("t3").status().code(), Code::kNotFound);
   EXPECT_TRUE(tickets.get_ticket("t1").ok());

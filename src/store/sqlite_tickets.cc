@@ -10,6 +10,20 @@ constexpr const char* kTicketColumns =
     "id, configuration, owner_player_id, status, finished, start_time_ms, state, "
     "updated_at_ms";
 
+// An upsert updates the row in place; INSERT OR REPLACE would delete it and insert it again,
+// rewriting every index entry on every status change. A string built once: the statement
+// cache is keyed by the SQL text.
+const std::string& put_ticket_sql() {
+  static const std::string* const sql = new std::string(
+      "INSERT INTO matchmaking_tickets (id, configuration, owner_player_id, status, finished, "
+      "start_time_ms, state, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT (id) DO UPDATE SET configuration = excluded.configuration, "
+      "owner_player_id = excluded.owner_player_id, status = excluded.status, "
+      "finished = excluded.finished, start_time_ms = excluded.start_time_ms, "
+      "state = excluded.state, updated_at_ms = excluded.updated_at_ms");
+  return *sql;
+}
+
 TicketRecord ticket_from_row(const Stmt& s) {
   return {s.column_text(0),       s.column_text(1),
           s.column_text(2),       s.column_text(3),
@@ -33,10 +47,7 @@ class SqliteTicketStore final : public TicketStore {
     b_.writer->submit(
         "put_ticket",
         [t = std::move(ticket)](Connection& c) -> Status {
-          auto stmt = c.prepare(
-              "INSERT OR REPLACE INTO matchmaking_tickets (id, configuration, owner_player_id, "
-              "status, finished, start_time_ms, state, updated_at_ms) "
-              "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+          auto stmt = c.prepare(put_ticket_sql());
           if (!stmt.ok()) return stmt.status();
           Stmt s(*stmt);
           s.bind(1, t.id).bind(2, t.configuration).bind(3, t.owner_player_id).bind(4, t.status);
