@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <memory>
 
@@ -33,11 +34,17 @@ std::string_view trim(std::string_view s) {
 
 std::string_view openapi_yaml() { return embedded_openapi_yaml(); }
 
-Result<OpenApiDocument> openapi_document() {
-  auto json = yaml_to_json(openapi_yaml());
-  if (!json.ok()) return internal_error("docs/openapi.yaml: " + json.status().message());
-  std::string etag = fmt::format("\"{:016x}\"", fnv1a(*json));
-  return OpenApiDocument{std::move(*json), std::move(etag)};
+Result<OpenApiDocument> openapi_document(std::string_view base_path) {
+  auto text = yaml_to_json(openapi_yaml());
+  if (!text.ok()) return internal_error("docs/openapi.yaml: " + text.status().message());
+  boost::json::value doc = boost::json::parse(*text);
+  if (!doc.is_object()) return internal_error("docs/openapi.yaml: not a mapping");
+  std::string url = base_path.empty() ? "/" : std::string(base_path);
+  doc.as_object()["servers"] = boost::json::array{
+      boost::json::object{{"url", url}, {"description", "The service this document came from."}}};
+  std::string json = boost::json::serialize(doc);
+  std::string etag = fmt::format("\"{:016x}\"", fnv1a(json));
+  return OpenApiDocument{std::move(json), std::move(etag)};
 }
 
 bool etag_matches(std::string_view if_none_match, std::string_view etag) {
@@ -52,8 +59,8 @@ bool etag_matches(std::string_view if_none_match, std::string_view etag) {
   return false;
 }
 
-Status add_openapi_route(http::Router& router) {
-  auto document = openapi_document();
+Status add_openapi_route(http::Router& router, std::string_view base_path) {
+  auto document = openapi_document(base_path);
   if (!document.ok()) return document.status();
   auto shared = std::make_shared<const OpenApiDocument>(std::move(*document));
   router.add(http::Method::kGet, "/openapi.json",

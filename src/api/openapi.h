@@ -21,16 +21,18 @@ struct OpenApiDocument {
   std::string etag;
 };
 
-// Converts the embedded document. Fails only for a document that is not valid YAML, which
+// Converts the embedded document, its `servers` replaced by the one relative URL
+// `base_path` ("" or e.g. "/dev"; "" serves "/") so that viewers which load the document from
+// the service call that same service. Fails only for a document that is not valid YAML, which
 // the build's tests rule out.
-Result<OpenApiDocument> openapi_document();
+Result<OpenApiDocument> openapi_document(std::string_view base_path = "");
 
 // True when an If-None-Match value names `etag` (weak comparison, lists and "*").
 bool etag_matches(std::string_view if_none_match, std::string_view etag);
 
-// Adds GET /openapi.json: unauthenticated, 200 with the document, `ETag` and
+// Adds GET /openapi.json: unauthenticated, 200 with the document for `base_path`, `ETag` and
 // `Cache-Control: public, max-age=300`, or 304 without a body when If-None-Match names the
 // ETag.
-Status add_openapi_route(http::Router& router);
+Status add_openapi_route(http::Router& router, std::string_view base_path = "");
 
 }  // namespace sapi::api

@@ -57,6 +57,22 @@ TEST(OpenApiTest, TheDocumentIsOpenApi31WithTheServicesRoutes) {
   EXPECT_EQ(schemas.at("Error").at("required"), json::parse(R"(["error","message"])"));
 }
 
+TEST(OpenApiTest, ServersPointAtTheServiceItself) {
+  // Viewers resolve a relative server URL against where they loaded the document from.
+  json::value plain = json::parse(openapi_document()->json);
+  EXPECT_EQ(plain.at("servers").at(0).at("url"), "/");
+  EXPECT_EQ(plain.at("servers").as_array().size(), 1u);
+  auto staged = openapi_document("/dev");
+  ASSERT_TRUE(staged.ok());
+  json::value dev = json::parse(staged->json);
+  EXPECT_EQ(dev.at("servers").at(0).at("url"), "/dev");
+  EXPECT_NE(staged->etag, openapi_document()->etag);
+  // Nothing else differs.
+  dev.as_object().erase("servers");
+  plain.as_object().erase("servers");
+  EXPECT_EQ(dev, plain);
+}
+
 TEST(OpenApiTest, GetAnswersTheDocumentWithAnETag) {
   http::Router router;
   ASSERT_TRUE(add_openapi_route(router).ok());

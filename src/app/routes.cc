@@ -16,7 +16,7 @@ Result<http::Router> build_router(Services& services) {
   store::Store& store = services.store;
   api::add_health_routes(router, [&store] { return store.ping(); });
   api::add_metrics_route(router, services.metrics, services.config.server.metrics_token);
-  SAPI_RETURN_IF_ERROR(api::add_openapi_route(router));
+  SAPI_RETURN_IF_ERROR(api::add_openapi_route(router, services.config.server.base_path));
 
   // Route groups are mounted here, each by one call:
   //   player identity (api/identity.h), session summaries (api/session_summary.h),

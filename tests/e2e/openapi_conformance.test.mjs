@@ -135,8 +135,11 @@ test('health, metrics and the document itself', async () => {
 
   const doc = await call('GET', '/openapi.json');
   assert.equal(doc.status, 200);
-  // The served JSON is the YAML document, value for value.
-  assert.deepEqual(doc.json, YAML.parse(readFileSync(DOCUMENT_PATH, 'utf8')));
+  // The served JSON is the YAML document, value for value, but for `servers`: the service
+  // it was loaded from.
+  const yaml = YAML.parse(readFileSync(DOCUMENT_PATH, 'utf8'));
+  assert.deepEqual(doc.json.servers, [{ url: '/', description: 'The service this document came from.' }]);
+  assert.deepEqual({ ...doc.json, servers: yaml.servers }, yaml);
   const etag = header(doc, 'etag');
   assert.match(etag, /^"[^"]+"$/);
   const again = await call('GET', '/openapi.json', { headers: { 'if-none-match': etag } });
@@ -151,6 +154,16 @@ test('health, metrics and the document itself', async () => {
   const jwks = await call('GET', '/.well-known/jwks.json');
   assert.equal(jwks.status, 200);
   assert.ok(jwks.json.keys.length >= 1);
+});
+
+test('under a base path the document names it as its server', async (t) => {
+  const staged = await startServer({ t, config: '[server]\nbase_path = "/dev"' });
+  const res = await staged.fetch('/dev/openapi.json');
+  const json = checkResponse('GET', '/openapi.json', res.status, res.headers, await res.text());
+  assert.equal(res.status, 200);
+  assert.equal(json.servers[0].url, '/dev');
+  assert.equal((await staged.fetch('/openapi.json')).status, 404);
+  await staged.stop();
 });
 
 test('unknown paths are 404 and unknown methods 405 with Allow', async () => {
