@@ -19,6 +19,33 @@ void bind_matchmaking_config(ConfigBinder& b, Config& c) {
   b.integer("rate_limit_burst", m.rate_limit_burst, 1, 1000000);
 }
 
+namespace {
+
+// The configurations file (read anew each time), or the embedded default.
+Result<std::vector<matchmaking::Configuration>> load_configurations(const Config& config) {
+  const auto& m = config.section<MatchmakingConfig>();
+  if (m.configurations_file.empty()) {
+    return matchmaking::embedded_configurations(config.matchmaking_configuration_name);
+  }
+  return matchmaking::load_configurations_file(m.configurations_file);
+}
+
+// SIGHUP: a configurations file that does not load, or a reload the service refuses, leaves
+// everything as it was.
+void reload(const Services& services, matchmaking::MatchmakingService& service) {
+  const auto& file = services.config.section<MatchmakingConfig>().configurations_file;
+  auto loaded = load_configurations(services.config);
+  Status s = loaded.ok() ? service.reload(std::move(*loaded)) : loaded.status();
+  if (!s.ok()) {
+    services.log.error("matchmaking configurations not reloaded",
+                       {{"configurations_file", file}, {"error", s.message()}});
+    return;
+  }
+  services.log.info("matchmaking configurations reloaded", {{"configurations_file", file}});
+}
+
+}  // namespace
+
 Status mount_matchmaking(Services& services, http::Router& router, const api::PlayerAuth& auth) {
   return mount_matchmaking(services, router, auth, nullptr).status();
 }
@@ -28,24 +55,19 @@ Result<matchmaking::MatchmakingService*> mount_matchmaking(Services& services, h
                                                            matchmaking::Placer* placer) {
   const Config& config = services.config;
   const auto& m = config.section<MatchmakingConfig>();
-  std::vector<matchmaking::Configuration> configurations;
-  if (m.configurations_file.empty()) {
-    configurations = matchmaking::embedded_configurations(config.matchmaking_configuration_name);
-  } else {
-    auto loaded = matchmaking::load_configurations_file(m.configurations_file);
-    if (!loaded.ok()) return loaded.status();
-    configurations = std::move(*loaded);
-  }
+  auto configurations = load_configurations(config);
+  if (!configurations.ok()) return configurations.status();
   matchmaking::ServiceOptions options;
   options.default_configuration = config.matchmaking_configuration_name;
   options.region = config.aws_region;
   options.cycle_interval = std::chrono::milliseconds(m.cycle_interval_ms);
   options.finished_retention = std::chrono::seconds(m.finished_ticket_retention_seconds);
   options.placer = placer;
-  auto service = matchmaking::MatchmakingService::create(std::move(configurations), options,
+  auto service = matchmaking::MatchmakingService::create(std::move(*configurations), options,
                                                          &services.store.tickets(), services.clock);
   if (!service.ok()) return service.status();
   auto& kept = services.keep(std::move(*service));
+  services.reload_hooks.push_back([&services, &kept] { reload(services, kept); });
   api::MatchmakingRouteOptions route_options;
   route_options.json = services.json;
   route_options.max_wait_seconds = static_cast<int>(m.max_wait_seconds);

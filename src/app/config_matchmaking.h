@@ -44,8 +44,10 @@ void bind_matchmaking_config(ConfigBinder& b, Config& c);
 // Loads the configurations (every rule set validated: an invalid one fails with the
 // validator's messages), starts the matchmaking service on the store's tickets (resuming
 // unfinished ones) and mounts the matchmaking routes behind `auth`. The service is kept
-// alive by `services`. `placer` (may be null) places WITH_QUEUE matches; it must be kept
-// before the service (Services::keep() releases newest first) so that it outlives it.
+// alive by `services`. On SIGHUP (Services::reload_hooks) the configurations are read again
+// and replace the running ones without losing tickets (MatchmakingService::reload); a file
+// that does not load leaves them as they are. `placer` (may be null) places WITH_QUEUE matches; it
+// must be kept before the service (Services::keep() releases newest first) so that it outlives it.
 // Returns the service, e.g. for the game-server backfill routes.
 Result<matchmaking::MatchmakingService*> mount_matchmaking(Services& services, http::Router& router,
                                                            const api::PlayerAuth& auth,

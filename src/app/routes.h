@@ -3,6 +3,7 @@
 // Where every route group is mounted. Services carries what handlers need; objects that must
 // live as long as the server (verifiers, domain services) are handed to Services::keep().
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -29,6 +30,9 @@ struct Services {
   obs::Logger& log;
   const Clock& clock;
   api::JsonLimits json;
+  // Run on SIGHUP, in the order added, on the main thread: reload what can change without a
+  // restart.
+  std::vector<std::function<void()>> reload_hooks;
 
   // Keeps `object` alive until the server has stopped, and returns it.
   template <typename T>

@@ -22,6 +22,7 @@ sigset_t shutdown_signals() {
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGHUP);  // reload, not stop
   return set;
 }
 
@@ -33,11 +34,15 @@ void block_shutdown_signals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-int wait_for_shutdown_signal() {
+int wait_for_shutdown_signal(const Services& services) {
   sigset_t set = shutdown_signals();
   int sig = 0;
-  while (sigwait(&set, &sig) != 0) {
+  for (;;) {
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    for (const auto& reload : services.reload_hooks) reload();
   }
+  sigdelset(&set, SIGHUP);
   // The main thread is now the only one that takes these signals with their default action:
   // a second Ctrl-C ends a shutdown that takes too long.
   pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
@@ -112,7 +117,7 @@ int serve(const Config& config) {
                          {"environment", config.environment},
                          {"tags", tags_text(config.tags)}});
 
-  int sig = wait_for_shutdown_signal();
+  int sig = wait_for_shutdown_signal(services);
   log.info("shutting down", {{"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"},
                              {"deadline_ms", config.server.shutdown_deadline_ms}});
   server->shutdown(std::chrono::milliseconds(config.server.shutdown_deadline_ms));
