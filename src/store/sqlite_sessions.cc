@@ -77,7 +77,8 @@ struct SessionSql {
             b.sessions_table)),
         insert(fmt::format(
             "INSERT INTO {} (player_id, session_id, end_time_ms, ended_at_ms, rewards, ttl, "
-            "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (player_id, session_id) DO NOTHING",
             b.sessions_table)),
         grant(
             fmt::format("INSERT INTO {} (player_id, reward_id, granted, granted_at_ms, session_id, "
@@ -183,7 +184,8 @@ class SqliteSessionStore final : public SessionStore {
     return {};
   }
 
-  Status insert_session(Connection& c, const SessionSummaryRecord& r) {
+  // Sets *inserted to false when the session was recorded before (and leaves it as it was).
+  Status insert_session(Connection& c, const SessionSummaryRecord& r, bool* inserted) {
     auto stmt = c.prepare(sql_.insert);
     if (!stmt.ok()) return stmt.status();
     Stmt s(*stmt);
@@ -197,6 +199,7 @@ class SqliteSessionStore final : public SessionStore {
     s.bind(7, to_epoch_ms(r.created_at));
     int rc = s.step();
     if (rc != SQLITE_DONE) return c.error(rc, "cannot store session summary");
+    *inserted = c.changes() > 0;
     return {};
   }
 
@@ -214,10 +217,16 @@ class SqliteSessionStore final : public SessionStore {
   }
 
   Status apply_summary(Connection& c, const SessionSummaryRecord& r, SummaryOutcome* outcome) {
-    bool found = false;
-    SAPI_RETURN_IF_ERROR(check_replay(c, r, &found, outcome));
-    if (found) return {};
-    SAPI_RETURN_IF_ERROR(insert_session(c, r));
+    // A replay is rare: try the insert first and look at the stored summary only when the
+    // session is already there, so that a new summary costs no separate lookup.
+    bool inserted = false;
+    SAPI_RETURN_IF_ERROR(insert_session(c, r, &inserted));
+    if (!inserted) {
+      bool found = false;
+      SAPI_RETURN_IF_ERROR(check_replay(c, r, &found, outcome));
+      if (!found) return internal_error("a session summary vanished inside its transaction");
+      return {};
+    }
     SAPI_RETURN_IF_ERROR(grant_rewards(c, r));
     *outcome = {static_cast<int64_t>(r.rewards.size()), r.ttl, false};
     return {};
