@@ -23,6 +23,9 @@ struct Services {
       : config(config), store(store), metrics(metrics), log(log), clock(clock), json(json) {}
   Services(const Services&) = delete;
   Services& operator=(const Services&) = delete;
+  // Newest first also on early returns, since later objects use earlier ones (the matchmaking
+  // service gives its placements back to the fleet when it stops).
+  ~Services() { release(); }
 
   const Config& config;
   store::Store& store;
