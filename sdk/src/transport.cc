@@ -202,4 +202,16 @@ HttpResponse Transport::perform(const HttpRequest& request) {
   return response;
 }
 
+Result<Done> check_ready(const ClientOptions& options) {
+  Transport transport(options);
+  HttpRequest request;
+  request.path = "/health/ready";
+  HttpResponse response = transport.perform(request);
+  if (response.status == 0) return response.error;
+  if (response.status != 200) {
+    return Error{response.status, "NOT_READY", response.body.substr(0, 200)};
+  }
+  return Result<Done>(Done{}, 200);
+}
+
 }  // namespace session_api

@@ -265,6 +265,12 @@ TEST_F(PlayerClientTest, TheEventStreamDeliversTheCallersTicketEvents) {
   EXPECT_EQ(refused.http_status(), 401);
 }
 
+TEST_F(PlayerClientTest, CheckReadyAnswersDoneWhenTheServiceServes) {
+  auto ready = check_ready(service_->options());
+  EXPECT_TRUE(ready.ok()) << ready.error().code;
+  EXPECT_EQ(ready.http_status(), 200);
+}
+
 TEST(PlayerClientTransport, NoServiceIsANetworkError) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -281,6 +287,7 @@ TEST(PlayerClientTransport, NoServiceIsANetworkError) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.http_status(), 0);
   EXPECT_EQ(r.error().code, kNetworkError);
+  EXPECT_EQ(check_ready(options).error().code, kNetworkError);
 }
 
 TEST(PlayerClientTransport, AServerThatNeverAnswersTimesOut) {

@@ -13,5 +13,6 @@ void add_credentials_command(CLI::App& root, int& exit_code);
 void add_ruleset_command(CLI::App& root, int& exit_code);
 void add_token_command(CLI::App& root, int& exit_code);
 void add_simulate_command(CLI::App& root, int& exit_code);
+void add_demo_command(CLI::App& root, int& exit_code);
 
 }  // namespace sapi::app

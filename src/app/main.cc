@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   sapi::app::add_ruleset_command(root, exit_code);
   sapi::app::add_token_command(root, exit_code);
   sapi::app::add_simulate_command(root, exit_code);
+  sapi::app::add_demo_command(root, exit_code);
   try {
     root.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -117,9 +117,6 @@ struct Event {
   std::string data;  // the event's JSON, as sent
 };
 
-// An empty value for calls that answer nothing worth keeping.
-struct Done {};
-
 class PlayerClient {
  public:
   PlayerClient(ClientOptions options, std::string id_token);

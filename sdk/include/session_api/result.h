@@ -59,6 +59,9 @@ class Result {
   int http_status_ = 0;
 };
 
+// An empty value for calls that answer nothing worth keeping.
+struct Done {};
+
 // Connection settings shared by both clients.
 struct ClientOptions {
   // Where the service answers, with the base path if any: "http://127.0.0.1:8080" or
@@ -73,5 +76,9 @@ struct ClientOptions {
   // A CA bundle file, when the system's default is not the right one (e.g. in a game engine).
   std::string ca_file;
 };
+
+// GET /health/ready: Done when the service is ready to serve (e.g. before a game server
+// registers after a deployment). Any thread.
+Result<Done> check_ready(const ClientOptions& options);
 
 }  // namespace session_api
