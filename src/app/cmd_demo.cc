@@ -196,6 +196,10 @@ void add_demo_command(CLI::App& root, int& exit_code) {
   cmd->add_option("--play-seconds", flags->world.play_seconds, "How long each game lasts")
       ->check(CLI::Range(0.0, 600.0))
       ->capture_default_str();
+  cmd->add_option("--timeout", flags->world.player_timeout_seconds,
+                  "Seconds a player waits for a game before giving up")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   cmd->add_option("--seed", flags->world.seed, "Seed of the players' skills and latencies")
       ->capture_default_str();
   cmd->add_option("--url", flags->url,

@@ -344,6 +344,10 @@ void DemoWorld::run_player(int index) {
                                            set_state(stats_, index, PlayerState::kPlacing);
                                        });
   if (!final.ok()) return fail("status failed: " + describe(final.error()));
+  if (!final->is_final()) {
+    client.cancel(started->ticket_id);
+    return fail("no game within " + std::to_string(options_.player_timeout_seconds) + " s");
+  }
   if (final->status != "COMPLETED") {
     std::string why = final->status_reason.empty() ? final->status : final->status_reason;
     return fail("ticket " + final->status + " (" + why + ")");
