@@ -5,11 +5,12 @@ FUZZ_BUILD ?= build-fuzz
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 RUN_ARGS ?=
+DEMO_ARGS ?=
 # ccache hits across clones of the tree: paths are rewritten relative to it.
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test build deps test-deps unit e2e lint-openapi asan fuzz-smoke bench-http ci format clean
+.PHONY: run test build deps test-deps unit e2e lint-openapi asan fuzz-smoke bench-http ci format clean demo
 
 run: deps build
 	@echo
@@ -21,6 +22,9 @@ run: deps build
 	@echo "README.md shows a whole matchmaking session."
 	@echo
 	./$(BUILD)/session-api serve $(RUN_ARGS)
+
+demo: deps build
+	./$(BUILD)/session-api demo $(DEMO_ARGS)
 
 deps:
 	@./scripts/install-deps.sh
