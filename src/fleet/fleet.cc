@@ -71,6 +71,7 @@ Status Fleet::restore() {
       placed_players_[p.player_id].insert(session->access_key_id);
     }
     GameSession& g = sessions_[id] = std::move(*session);
+    account(g);
     if (g.status == GameSessionStatus::kTerminated) continue;
     sessions_by_server_[g.game_server_id].push_back(id);
     // Its placement died with the previous process; the tickets are searching again.
@@ -147,12 +148,22 @@ Result<GameSession*> Fleet::owned_session(const std::string& key, const std::str
 }
 
 int Fleet::free_slots(const GameServer& server) const {
-  int used = 0;
-  auto it = sessions_by_server_.find(server.spec.game_server_id);
-  if (it != sessions_by_server_.end()) {
-    for (const auto& id : it->second) used += sessions_.at(id).seats_in_use();
+  auto it = used_slots_.find(server.spec.game_server_id);
+  return server.spec.max_players - (it == used_slots_.end() ? 0 : it->second);
+}
+
+void Fleet::account(GameSession& g) {
+  int seats = g.status == GameSessionStatus::kTerminated ? 0 : g.seats_in_use();
+  if (seats != g.accounted_seats) {
+    used_slots_[g.game_server_id] += seats - g.accounted_seats;
+    g.accounted_seats = seats;
   }
-  return server.spec.max_players - used;
+  int status = static_cast<int>(g.status);
+  if (status != g.accounted_status) {
+    if (g.accounted_status >= 0) --status_counts_[g.accounted_status];
+    ++status_counts_[status];
+    g.accounted_status = status;
+  }
 }
 
 // ---- changes, mu_ held -------------------------------------------------------------------
@@ -183,6 +194,7 @@ void Fleet::persist_session(const GameSession& session, store::WriteDone durable
 
 void Fleet::changed(GameSession& session, Deferred& deferred, store::WriteDone durable) {
   ++session.version;
+  account(session);
   persist_session(session, std::move(durable));
   auto& list = session_waiters_;
   for (auto it = list.begin(); it != list.end();) {
@@ -199,6 +211,7 @@ void Fleet::changed(GameSession& session, Deferred& deferred, store::WriteDone d
 void Fleet::terminate(GameSession& session, Deferred& deferred, store::WriteDone durable) {
   if (session.status == GameSessionStatus::kTerminated) return;
   session.status = GameSessionStatus::kTerminated;
+  session.ended_at = clock_.now();
   for (auto& p : session.player_sessions) {
     if (p.status == PlayerSessionStatus::kActive) p.status = PlayerSessionStatus::kCompleted;
     if (p.status == PlayerSessionStatus::kReserved) p.status = PlayerSessionStatus::kTimedOut;
@@ -218,6 +231,7 @@ void Fleet::remove_server(const std::string& id, Deferred& deferred, store::Writ
     for (const auto& session_id : ids) terminate(sessions_.at(session_id), deferred);
   }
   servers_.erase(id);
+  used_slots_.erase(id);
   if (store_) {
     store_->remove_game_server(id, std::move(durable));
   } else if (durable) {
@@ -308,30 +322,28 @@ void Fleet::expire_waiters(Clock::TimePoint now, Deferred& deferred) {
 void Fleet::update_gauges() {
   if (!metrics_) return;
   metrics_->servers.set(static_cast<double>(servers_.size()));
-  double counts[3] = {0, 0, 0};
-  for (const auto& [id, g] : sessions_) counts[static_cast<int>(g.status)] += 1;
   for (auto s : {GameSessionStatus::kActivating, GameSessionStatus::kActive,
                  GameSessionStatus::kTerminated}) {
-    metrics_->sessions.with({status_name(s)}).set(counts[static_cast<int>(s)]);
+    auto n = static_cast<double>(status_counts_[static_cast<int>(s)]);
+    metrics_->sessions.with({status_name(s)}).set(n);
   }
 }
 
-void Fleet::purge_finished(Clock::TimePoint now) {
-  if (now < next_purge_) return;
+bool Fleet::purge_finished(Clock::TimePoint now) {
+  if (now < next_purge_) return false;
   next_purge_ = now + kPurgeInterval;
   Clock::TimePoint before = now - options_.finished_retention;
   for (auto it = sessions_.begin(); it != sessions_.end();) {
-    bool old =
-        it->second.status == GameSessionStatus::kTerminated && it->second.created_at < before;
+    bool old = it->second.status == GameSessionStatus::kTerminated && it->second.ended_at < before;
+    if (old) --status_counts_[static_cast<int>(GameSessionStatus::kTerminated)];
     it = old ? sessions_.erase(it) : std::next(it);
   }
   placed_players_.clear();
   for (const auto& [id, g] : sessions_) {
     for (const auto& p : g.player_sessions) placed_players_[p.player_id].insert(g.access_key_id);
   }
-  // The store keeps finished rows by their last update; a purge error is retried next time.
-  if (store_) (void)store_->purge_finished_game_sessions(before, kPurgeBatch);
   update_gauges();
+  return store_ != nullptr;
 }
 
 // ---- the game-server API -----------------------------------------------------------------
@@ -602,6 +614,7 @@ size_t Fleet::pending_placements() const {
 
 void Fleet::tick() {
   Deferred deferred;
+  bool purge_store = false;
   {
     std::lock_guard lock(mu_);
     Clock::TimePoint now = clock_.now();
@@ -618,9 +631,14 @@ void Fleet::tick() {
     retry_pending(deferred);
     time_out_placements(now, deferred);
     expire_waiters(now, deferred);
-    purge_finished(now);
+    purge_store = purge_finished(now);
   }
   run_all(deferred);
+  // A delete in the store takes a while; it runs without holding up the API.
+  if (purge_store) {
+    (void)store_->purge_finished_game_sessions(clock_.now() - options_.finished_retention,
+                                               kPurgeBatch);
+  }
 }
 
 }  // namespace sapi::fleet

@@ -165,8 +165,10 @@ class Fleet final : public matchmaking::Placer {
   void expire_reservations(Clock::TimePoint now, Deferred& deferred);
   void expire_waiters(Clock::TimePoint now, Deferred& deferred);
   void notify_server_waiters(const std::string& server_id, Deferred& deferred);
+  void account(GameSession& session);
   void update_gauges();
-  void purge_finished(Clock::TimePoint now);
+  // Drops terminated sessions past their retention; true when the store's turn is due.
+  bool purge_finished(Clock::TimePoint now);
 
   // Placement (fleet_placement.cc), mu_ held.
   void place_backfill(matchmaking::PlacementRequest request, Done done, Deferred& deferred);
@@ -188,6 +190,8 @@ class Fleet final : public matchmaking::Placer {
   std::map<std::string, GameServer> servers_;
   std::unordered_map<std::string, GameSession> sessions_;  // terminated ones until purged
   std::unordered_map<std::string, std::vector<std::string>> sessions_by_server_;
+  std::unordered_map<std::string, int> used_slots_;  // by server: RESERVED and ACTIVE seats
+  int64_t status_counts_[3] = {0, 0, 0};             // game sessions by status
   // player id -> access keys of the servers the player had player sessions on.
   std::unordered_map<std::string, std::unordered_set<std::string>> placed_players_;
   std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id

@@ -282,6 +282,26 @@ TEST_F(FleetTest, EndingAGameSessionTerminatesItAndWakesWatchers) {
             Code::kFailedPrecondition);
 }
 
+TEST_F(FleetTest, ATerminatedGameSessionStaysReadableForTheRetentionAfterItEnded) {
+  ASSERT_TRUE(fleet_->register_server(kKey, spec("a"), {}).ok());
+  std::vector<matchmaking::PlacementResult> results;
+  GameSession g = placed("a", {"p1"}, &results);
+  ASSERT_TRUE(fleet_->activate(kKey, g.game_session_id, {}).ok());
+  auto later = [&](seconds s) {
+    clock_.advance(s);
+    ASSERT_TRUE(fleet_->heartbeat(kKey, "a", {}, {}).ok());
+    fleet_->tick();
+  };
+  later(seconds(3000));
+  ASSERT_TRUE(fleet_->end_game_session(kKey, g.game_session_id, {}).ok());
+  later(seconds(3000));
+  EXPECT_TRUE(fleet_->game_session(kKey, g.game_session_id).ok());
+  EXPECT_TRUE(fleet_->had_player_session(kKey, "p1"));
+  later(seconds(700));
+  EXPECT_EQ(fleet_->game_session(kKey, g.game_session_id).status().code(), Code::kNotFound);
+  EXPECT_FALSE(fleet_->had_player_session(kKey, "p1"));
+}
+
 TEST_F(FleetTest, ADeadServersActiveSessionsEnd) {
   ASSERT_TRUE(fleet_->register_server(kKey, spec("a"), {}).ok());
   std::vector<matchmaking::PlacementResult> results;

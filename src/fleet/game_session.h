@@ -52,6 +52,11 @@ struct GameSession {
   std::string placement_id;   // the placement waiting for activation; empty once fulfilled
   std::string access_key_id;  // the key of the server it was placed on
   Clock::TimePoint created_at;
+  Clock::TimePoint ended_at;  // when TERMINATED
+
+  // The fleet's running totals: the seats and status this session last counted for.
+  int accounted_seats = 0;
+  int accounted_status = -1;
 
   // Player sessions holding a slot (RESERVED or ACTIVE).
   int seats_in_use() const;

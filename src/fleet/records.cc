@@ -111,7 +111,8 @@ std::string encode_session(const GameSession& g) {
                  {"configuration", g.configuration},
                  {"placement", g.placement_id},
                  {"key", g.access_key_id},
-                 {"createdMs", to_ms(g.created_at)}};
+                 {"createdMs", to_ms(g.created_at)},
+                 {"endedMs", to_ms(g.ended_at)}};
   return json::serialize(o);
 }
 
@@ -161,6 +162,7 @@ Result<GameSession> decode_session(const std::string& blob) {
   g.placement_id = str(o, "placement");
   g.access_key_id = str(o, "key");
   g.created_at = from_ms(num(o, "createdMs"));
+  g.ended_at = from_ms(num(o, "endedMs"));
   if (g.game_session_id.empty() || g.game_server_id.empty()) {
     return internal_error("fleet record of a game session without id or server");
   }
