@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "json_util.h"
+#include "sse_parser.h"
 #include "transport.h"
 
 namespace session_api {
@@ -94,63 +95,6 @@ void read_ticket(const json::object& o, Ticket& t) {
     t.connection = std::move(c);
   }
 }
-
-// Server-sent events (the WHATWG format): fields per line, an event per blank line.
-class SseParser {
- public:
-  explicit SseParser(const std::function<bool(const Event&)>& on_event) : on_event_(on_event) {}
-
-  // False once the callback asked to stop.
-  bool feed(const char* data, size_t n) {
-    buffer_.append(data, n);
-    size_t start = 0;
-    while (true) {
-      size_t nl = buffer_.find('\n', start);
-      if (nl == std::string::npos) break;
-      std::string line = buffer_.substr(start, nl - start);
-      start = nl + 1;
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (!on_line(line)) {
-        buffer_.erase(0, start);
-        return false;
-      }
-    }
-    buffer_.erase(0, start);
-    return true;
-  }
-
- private:
-  bool on_line(const std::string& line) {
-    if (line.empty()) {
-      if (!has_data_) return true;
-      Event e{type_.empty() ? "message" : type_, id_, data_};
-      type_.clear();
-      data_.clear();
-      has_data_ = false;
-      return on_event_(e);
-    }
-    if (line[0] == ':') return true;  // a comment (keep-alive)
-    size_t colon = line.find(':');
-    std::string field = line.substr(0, colon);
-    std::string value = colon == std::string::npos ? "" : line.substr(colon + 1);
-    if (!value.empty() && value[0] == ' ') value.erase(0, 1);
-    if (field == "event") {
-      type_ = value;
-    } else if (field == "data") {
-      if (has_data_) data_.push_back('\n');
-      data_ += value;
-      has_data_ = true;
-    } else if (field == "id") {
-      id_ = value;
-    }
-    return true;
-  }
-
-  const std::function<bool(const Event&)>& on_event_;
-  std::string buffer_;
-  std::string type_, id_, data_;
-  bool has_data_ = false;
-};
 
 }  // namespace
 

@@ -267,9 +267,22 @@ TEST_F(GameServerClientTest, AGameSessionFromPlacementToEnd) {
   EXPECT_EQ(unchanged->version, now->version);
   EXPECT_GE(Clock::now() - t0, std::chrono::milliseconds(900));
 
+  auto before = client->game_session(session.game_session_id);
+  ASSERT_TRUE(before.ok());
   auto left = client->remove_player_session(session.game_session_id, red_session);
   ASSERT_TRUE(left.ok()) << left.error().message;
   EXPECT_EQ(left->status, "COMPLETED");
+  // A change since the known version answers at once, with the new version.
+  t0 = Clock::now();
+  auto changed = client->game_session(session.game_session_id, 5, before->version);
+  ASSERT_TRUE(changed.ok()) << changed.error().message;
+  EXPECT_NE(changed->version, before->version);
+  EXPECT_LT(Clock::now() - t0, std::chrono::seconds(2));
+  bool completed = false;
+  for (const auto& p : changed->player_sessions) {
+    completed |= p.player_session_id == red_session && p.status == "COMPLETED";
+  }
+  EXPECT_TRUE(completed);
 
   auto summary = client->post_session_summary(
       {"sdk-gs-red", "fedcba9876543210fedcba9876543210", {"session_complete"}, ""});
