@@ -135,11 +135,14 @@ class ServerFarm {
         in_use_ -= oldest.players;
         active_.pop_front();
       }
-      while (Steady::now() >= next_heartbeat) {
+      // One heartbeat per 10 ms; when this thread fell behind, the missed ones are skipped so
+      // that heartbeats never crowd out activations.
+      if (Steady::now() >= next_heartbeat) {
         (void)fleet_.heartbeat(key_of(heartbeat_next), id_of(heartbeat_next), std::nullopt,
                                fleet::Health::kHealthy);
         heartbeat_next = (heartbeat_next + 1) % servers_;
-        next_heartbeat += std::chrono::milliseconds(10);
+        next_heartbeat = std::max(next_heartbeat + std::chrono::milliseconds(10),
+                                  Steady::now() - std::chrono::milliseconds(10));
       }
       lock.lock();
     }
