@@ -247,6 +247,56 @@ TEST_F(StreamTest, AStreamOpenedAfterShutdownBeganEndsAtOnce) {
   EXPECT_TRUE(read_until(client, "0\r\n\r\n"));
 }
 
+TEST_F(StreamTest, ManyWritersWhileClientsComeAndGoEndEveryStreamOnce) {
+  std::mutex mu;
+  std::vector<std::shared_ptr<ResponseStream>> streams;
+  std::atomic<int> ended{0};
+  router_.add(Method::kGet, "/events", [&](Request&, Responder r) {
+    auto stream = r.stream(event_stream_head(), 64 * 1024);
+    stream->on_close([&ended] { ++ended; });
+    std::lock_guard lock(mu);
+    streams.push_back(std::move(stream));
+  });
+  start();
+  constexpr int kClients = 12;
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < kClients; ++i) {
+    clients.push_back(std::make_unique<Client>(port_));
+    ASSERT_TRUE(clients.back()->send(testing::get("/events")));
+  }
+  auto until = std::chrono::steady_clock::now() + 5s;
+  while (std::chrono::steady_clock::now() < until) {
+    std::lock_guard lock(mu);
+    if (streams.size() == kClients) break;
+  }
+  ASSERT_EQ(streams.size(), static_cast<size_t>(kClients));
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      std::string line = "data: writer " + std::to_string(w) + "\n\n";
+      while (!stop) {
+        for (auto& s : streams) s->write(line);
+      }
+    });
+  }
+  // Half the clients leave while the writers write; the rest are ended by their handler.
+  for (int i = 0; i < kClients; i += 2) {
+    std::this_thread::sleep_for(10ms);
+    clients[i].reset();
+  }
+  for (int i = 1; i < kClients; i += 2) streams[i]->close();
+  std::this_thread::sleep_for(50ms);
+  stop = true;
+  for (auto& t : writers) t.join();
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (ended < kClients && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(ended.load(), kClients);
+  for (auto& s : streams) EXPECT_FALSE(s->is_open());
+}
+
 TEST_F(StreamTest, AHeadRequestGetsTheHeadOnly) {
   serve_stream();
   start();
