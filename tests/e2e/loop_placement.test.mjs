@@ -226,6 +226,48 @@ test('a server that dies before activating loses its placement to another server
   assert.equal(done.gameSessionConnectionInfo.port, 7002);
 });
 
+test('a server that dies before activating, with no room elsewhere: the match searches again', async (t) => {
+  const s = await startLoopServer(t, { configurations: CONFIGURATIONS, queues: QUEUES, heartbeatTimeout: 3 });
+  // The only other server is full with a game of its own.
+  const busy = await s.gameServer({ location: 'us-east-1', maxPlayers: 2, port: 7002 });
+  const [xan, yul] = [s.player('xan'), s.player('yul')];
+  const busyGets = busy.waitForGameSession();
+  const x = await xan.start({ configurationName: 'duo' });
+  await yul.start({ configurationName: 'duo' });
+  const running = await busyGets;
+  assert.ok(running);
+  assert.equal((await busy.activate(running.gameSessionId)).status, 200);
+  await xan.pollUntil(x, ['COMPLETED']);
+
+  const doomed = await s.gameServer({ location: 'eu-west-1', maxPlayers: 2, port: 7001 });
+  const [alice, bob] = [s.player('alice'), s.player('bob')];
+  const doomedGets = doomed.waitForGameSession();
+  const a = await alice.start({ configurationName: 'duo' });
+  await bob.start({ configurationName: 'duo' });
+  const first = await doomedGets;
+  assert.ok(first, 'the free server got no game session');
+  const placedAt = Date.now();
+  doomed.stopHeartbeats();
+
+  // Taken out after 3 s; the placement then has nowhere to go until the queue's 10 s pass and
+  // the tickets search again (and are matched again, into a new placement that waits).
+  await new Promise((r) => setTimeout(r, 11500 - (Date.now() - placedAt)));
+  assert.equal((await doomed.heartbeat()).status, 404);
+  assert.ok(['SEARCHING', 'PLACING'].includes((await alice.status(a)).json.status));
+
+  // Room appears: the new match lands on the remaining server.
+  const busyGetsAgain = busy.waitForGameSession();
+  assert.equal((await busy.end(running.gameSessionId)).status, 200);
+  const second = await busyGetsAgain;
+  assert.ok(second, 'the match was not placed once room appeared');
+  assert.deepEqual(second.playerSessions.map((p) => p.playerId).sort(), ['alice', 'bob']);
+  assert.notEqual(JSON.parse(second.matchmakerData).matchId, JSON.parse(first.matchmakerData).matchId,
+    'the players were not matched again');
+  assert.equal((await busy.activate(second.gameSessionId)).status, 200);
+  const done = await alice.pollUntil(a, ['COMPLETED']);
+  assert.equal(done.gameSessionConnectionInfo.port, 7002);
+});
+
 test('while no server has room, placement times out, the tickets search again, then time out', async (t) => {
   const s = await startLoopServer(t, { configurations: CONFIGURATIONS, queues: QUEUES });
   const gs = await s.gameServer({ location: 'eu-west-1', maxPlayers: 2 });
