@@ -22,6 +22,7 @@ const QUEUES = [
     ],
   },
   { name: 'short', timeoutInSeconds: 1 },
+  { name: 'short-eu-us', timeoutInSeconds: 1, locations: ['eu-west-1', 'us-east-1'] },
 ];
 
 const withQueue = (name, size, extra = {}) => ({
@@ -35,7 +36,7 @@ const withQueue = (name, size, extra = {}) => ({
 
 const CONFIGURATIONS = [
   withQueue('duo', 2, { gameProperties: [{ key: 'map', value: 'forest' }], gameSessionData: 'round=1' }),
-  withQueue('trio', 3),
+  withQueue('trio', 3, { gameSessionQueue: 'short-eu-us' }),
   withQueue('duo-accept', 2, { acceptanceRequired: true, acceptanceTimeoutSeconds: 10 }),
   withQueue('duo-short', 2, { requestTimeoutSeconds: 5, gameSessionQueue: undefined, gameSessionQueueArns: ['arn:aws:gamelift:eu-west-1::gamesessionqueue/short'] }),
 ];
