@@ -55,7 +55,7 @@ std::string with_dir(std::string text, const std::string& dir) {
 
 std::unique_ptr<Service> Service::start(
     const std::string& config_toml, std::string* error,
-    const std::vector<std::pair<std::string, std::string>>& files) {
+    const std::vector<std::pair<std::string, std::string>>& files, const std::string& base_path) {
   std::unique_ptr<Service> s(new Service());
   char tmpl[] = "/tmp/sdk-test-XXXXXX";
   s->dir_ = mkdtemp(tmpl);
@@ -113,7 +113,9 @@ std::unique_ptr<Service> Service::start(
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   s->base_url_ = "http://127.0.0.1:" + std::to_string(s->port_);
-  Transport transport(s->options());
+  ClientOptions probe = s->options();
+  probe.base_url += base_path;
+  Transport transport(probe);
   while (true) {
     HttpRequest ready;
     ready.path = "/health/ready";

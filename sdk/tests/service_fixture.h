@@ -17,10 +17,11 @@ class Service {
   // Starts the binary and waits until /health/ready answers 200. `config_toml`, when not
   // empty, is passed with --config; `files` (name, text) are written beside it first. In
   // both, "@DIR@" stands for that directory. Returns null (and `error`) when it does not
-  // come up.
+  // come up. `base_path`: the configured server.base_path, where /health/ready is too.
   static std::unique_ptr<Service> start(
       const std::string& config_toml, std::string* error,
-      const std::vector<std::pair<std::string, std::string>>& files = {});
+      const std::vector<std::pair<std::string, std::string>>& files = {},
+      const std::string& base_path = "");
   ~Service();  // SIGTERM, wait, remove the directory
 
   const std::string& base_url() const { return base_url_; }
