@@ -71,6 +71,7 @@ Status Fleet::restore() {
       placed_players_[p.player_id].insert(session->access_key_id);
     }
     GameSession& g = sessions_[id] = std::move(*session);
+    g.stored = true;
     account(g);
     if (g.status == GameSessionStatus::kTerminated) continue;
     sessions_by_server_[g.game_server_id].push_back(id);
@@ -177,8 +178,12 @@ void Fleet::persist_server(const GameServer& server, store::WriteDone durable) {
   }
 }
 
-void Fleet::persist_session(const GameSession& session, store::WriteDone durable) {
-  if (store_) {
+void Fleet::persist_session(GameSession& session, store::WriteDone durable) {
+  // A session still ACTIVATING would not survive a restart anyway (its placement dies with
+  // the process), so it is first written when it becomes ACTIVE: one write fewer per match.
+  bool worth_storing = session.status == GameSessionStatus::kActive || session.stored;
+  if (store_ && worth_storing) {
+    session.stored = true;
     store::GameSessionRecord record;
     record.id = session.game_session_id;
     record.game_server_id = session.game_server_id;

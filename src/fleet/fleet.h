@@ -158,7 +158,7 @@ class Fleet final : public matchmaking::Placer {
   Result<const GameSession*> owned_session(const std::string& key, const std::string& id) const;
   int free_slots(const GameServer& server) const;
   void persist_server(const GameServer& server, store::WriteDone durable);
-  void persist_session(const GameSession& session, store::WriteDone durable);
+  void persist_session(GameSession& session, store::WriteDone durable);
   void changed(GameSession& session, Deferred& deferred, store::WriteDone durable = {});
   void terminate(GameSession& session, Deferred& deferred, store::WriteDone durable = {});
   void remove_server(const std::string& id, Deferred& deferred, store::WriteDone durable);

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
+#include "fleet/records.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
 
@@ -350,11 +353,42 @@ TEST_F(FleetTest, GameSessionsAndServersSurviveARestart) {
   EXPECT_EQ(restored->game_session_arn, active.game_session_arn);
   EXPECT_EQ(fleet_->game_session(kOtherKey, active.game_session_id).status().code(),
             Code::kPermissionDenied);
-  auto lost = fleet_->game_session(kKey, activating.game_session_id);
-  ASSERT_TRUE(lost.ok());
-  EXPECT_EQ(lost->status, GameSessionStatus::kTerminated)
+  EXPECT_EQ(fleet_->game_session(kKey, activating.game_session_id).status().code(), Code::kNotFound)
       << "its placement ended with the previous process";
   EXPECT_TRUE(fleet_->had_player_session(kKey, "p2"));
+  fleet_.reset();
+  db->close();
+}
+
+TEST_F(FleetTest, AStoredActivatingGameSessionIsTerminatedAtStartUp) {
+  store::testing::TempDir dir;
+  store::StoreOptions options;
+  options.data_dir = dir.path();
+  auto db = std::move(store::open_store(options).value());
+  GameServer server;
+  server.spec = spec("a");
+  server.access_key_id = kKey;
+  GameSession g;
+  g.game_session_id = "gsess-1";
+  g.game_server_id = "a";
+  g.access_key_id = kKey;
+  g.status = GameSessionStatus::kActivating;
+  g.placement_id = "m-lost";
+  g.player_sessions.push_back({"psess-1", "p1", "gsess-1", PlayerSessionStatus::kReserved, {}});
+  std::promise<void> written;
+  db->fleet().put_game_server({"a", encode_server(server), clock_.now()}, [](Status) {});
+  db->fleet().put_game_session(
+      {"gsess-1", "a", "ACTIVATING", false, encode_session(g), clock_.now()}, [&](Status s) {
+        EXPECT_TRUE(s.ok());
+        written.set_value();
+      });
+  written.get_future().wait();
+
+  fleet_ = make(&db->fleet());
+  auto restored = fleet_->game_session(kKey, "gsess-1");
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ(restored->status, GameSessionStatus::kTerminated);
+  EXPECT_EQ(restored->player_sessions[0].status, PlayerSessionStatus::kTimedOut);
   fleet_.reset();
   db->close();
 }
