@@ -96,6 +96,7 @@ Result<matchmaking::StartRequest> decode_start_request(const json::object& body,
                                                        const matchmaking::Configuration& config) {
   matchmaking::StartRequest r;
   r.configuration = config.name;
+  r.rules = config.rules.get();
   r.owner_player_id = caller;
   if (const json::value* id = body.if_contains("ticketId")) {
     if (!id->is_string()) return invalid_argument("ticketId: expected a string");

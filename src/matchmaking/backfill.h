@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "flexmatch/rule_set.h"
 #include "flexmatch/ticket.h"
 
 namespace sapi::matchmaking {
@@ -19,6 +20,8 @@ struct BackfillRequest {
   // The game's current players (1..199), decoded against the configuration's rules, each with
   // `team` set.
   std::vector<flexmatch::Player> players;
+  // The rule set that decoded `players` (null: the configuration's current one).
+  const flexmatch::RuleSet* rules = nullptr;
 };
 
 }  // namespace sapi::matchmaking

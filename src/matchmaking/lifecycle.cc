@@ -79,7 +79,7 @@ void Lifecycle::accept(std::string ticket_id, std::vector<std::string> player_id
 
 void Lifecycle::wait_for_work(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  cv_.wait_for(lock, timeout, [&] { return !queue_.empty(); });
+  cv_.wait_for(lock, timeout, [&] { return !queue_.empty() && !awaiting_handover_; });
 }
 
 void Lifecycle::wake() { cv_.notify_one(); }
@@ -94,14 +94,26 @@ bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
   for (size_t i = 0; i < commands.size(); ++i) {
     if (auto* h = std::get_if<HandOver>(&commands[i])) {
       Lifecycle* successor = h->successor;
-      std::vector<Command> batch = take_tickets(successor, now);
-      for (size_t j = i + 1; j < commands.size(); ++j) batch.push_back(std::move(commands[j]));
+      std::vector<Command> pending;
+      for (size_t j = i + 1; j < commands.size(); ++j) pending.push_back(std::move(commands[j]));
       {
         std::lock_guard lock(mu_);
-        successor_ = successor;
-        for (auto& c : queue_) batch.push_back(std::move(c));
+        successor_ = successor;  // from now on, push() forwards
+        for (auto& c : queue_) pending.push_back(std::move(c));
         queue_.clear();
       }
+      // New tickets still on their way were decoded against this rule set: take them in
+      // first, so that they are read anew like the others.
+      std::vector<Command> rest;
+      for (auto& c : pending) {
+        if (auto* add = std::get_if<Add>(&c)) {
+          apply(*add, now);
+        } else {
+          rest.push_back(std::move(c));
+        }
+      }
+      std::vector<Command> batch = take_tickets(successor, now);
+      for (auto& c : rest) batch.push_back(std::move(c));
       retired_.store(true);
       successor->receive(std::move(batch));
       return true;
@@ -147,15 +159,27 @@ void Lifecycle::apply(Add& c, Clock::TimePoint now) {
     finished_.emplace_back(t.end_time.value_or(now), t.ticket_id);
     return;
   }
-  clear_match(t);
   active_count_.fetch_add(1, std::memory_order_relaxed);
+  if (t.decoded_with && t.decoded_with != config_.rules.get()) {
+    // Decoded before a reload of this configuration.
+    auto view = reread(t, *t.decoded_with, *config_.rules);
+    if (!view.ok()) {
+      finish(t, TicketStatus::kFailed, kReasonUnmatchable,
+             "The matchmaking configuration changed: " + view.status().message(), now);
+      return;
+    }
+    t = std::move(*view);
+  }
+  t.decoded_with = nullptr;
+  clear_match(t);
   start_searching(t, now, true);
   timeouts_.emplace(t.start_time + std::chrono::seconds(config_.request_timeout_seconds),
                     t.ticket_id);
 }
 
-Result<TicketView> Lifecycle::reread(const TicketView& t, const flexmatch::RuleSet& rules) const {
-  auto view = deserialize_state(serialize_state(t, config_.rules.get()), &rules);
+Result<TicketView> Lifecycle::reread(const TicketView& t, const flexmatch::RuleSet& from,
+                                     const flexmatch::RuleSet& to) {
+  auto view = deserialize_state(serialize_state(t, &from), &to);
   if (!view.ok()) return view.status();
   view->ticket_id = t.ticket_id;
   view->start_time = t.start_time;  // the stored form keeps milliseconds only
@@ -190,7 +214,7 @@ std::vector<Lifecycle::Command> Lifecycle::take_tickets(Lifecycle* successor,
       moving.push_back(std::move(t));
       continue;
     }
-    auto view = reread(t, next_rules);
+    auto view = reread(t, *config_.rules, next_rules);
     if (view.ok()) {
       moving.push_back(std::move(*view));
       continue;

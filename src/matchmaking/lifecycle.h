@@ -146,8 +146,10 @@ class Lifecycle {
   void apply(HandOver&, Clock::TimePoint) {}  // step() hands over itself
   // Puts a predecessor's tickets (and the commands that reached it) before everything queued.
   void receive(std::vector<Command> batch);
-  // The ticket as `rules` read it (a reloaded rule set may declare other attributes).
-  Result<TicketView> reread(const TicketView& t, const flexmatch::RuleSet& rules) const;
+  // The ticket decoded by `from` as `to` reads it (a reloaded rule set may declare other
+  // attributes).
+  static Result<TicketView> reread(const TicketView& t, const flexmatch::RuleSet& from,
+                                   const flexmatch::RuleSet& to);
   void start_searching(TicketView& t, Clock::TimePoint now, bool emit_event,
                        std::string_view reason = {}, std::string message = {});
   void on_match(flexmatch::Match& m, Clock::TimePoint now);

@@ -31,7 +31,10 @@ class ReloadTest : public ::testing::Test {
     service_ = std::move(*s);
   }
   std::string start(const std::string& player, const std::string& configuration = "") {
-    auto t = wait_result([&](auto done) { service_->start(request(player, configuration), done); });
+    return start(request(player, configuration));
+  }
+  std::string start(StartRequest r) {
+    auto t = wait_result([&](auto done) { service_->start(std::move(r), done); });
     EXPECT_TRUE(t.ok()) << t.status().to_string();
     return t.ok() ? (*t)->ticket_id : "";
   }
@@ -94,6 +97,44 @@ TEST_F(ReloadTest, CommandsRacingTheReloadStillReachTheirTicket) {
   // The finished tickets of before the reload are still readable.
   EXPECT_EQ(get(a)->status, TicketStatus::kCompleted);
   EXPECT_EQ(get(c)->status, TicketStatus::kCompleted);
+}
+
+TEST_F(ReloadTest, ATicketStartedJustBeforeTheReloadIsReadByTheNewRuleSet) {
+  make(one_config("duel", {1, 1}));
+  std::string a = start("alice");  // queued, not yet taken in by the lifecycle
+  // A new attribute first: every declared index moves.
+  ASSERT_TRUE(reload(R"({"configurations":[{"name":"duel","ruleSetBody":{"name":"r",
+      "ruleLanguageVersion":"1.0","playerAttributes":[{"name":"level","type":"number","default":1},
+      {"name":"skill","type":"number","default":10},{"name":"mode","type":"string"}],
+      "teams":[{"name":"t0","minPlayers":1,"maxPlayers":1},
+      {"name":"t1","minPlayers":1,"maxPlayers":1}]}}]})")
+                  .ok());
+  service_->run_once();
+  TicketPtr t = get(a);
+  EXPECT_EQ(t->status, TicketStatus::kSearching);
+  ASSERT_EQ(t->players[0].decoded.attributes.size(), 3u);
+  EXPECT_EQ(t->players[0].decoded.attributes[0].as_number(), 1);
+  EXPECT_EQ(t->players[0].decoded.attributes[2].as_string(), "ranked");
+}
+
+TEST_F(ReloadTest, PlayersDecodedBeforeTheReloadAreReadByTheNewRuleSet) {
+  make(one_config("duel", {1, 1}));
+  // The route decoded the request against the configuration of the time...
+  StartRequest r = request("alice");
+  r.rules = service_->configuration("duel")->rules.get();
+  ASSERT_TRUE(reload(R"({"configurations":[{"name":"duel","ruleSetBody":{"name":"r",
+      "ruleLanguageVersion":"1.0","playerAttributes":[{"name":"level","type":"number","default":1},
+      {"name":"skill","type":"number","default":10},{"name":"mode","type":"string"}],
+      "teams":[{"name":"t0","minPlayers":1,"maxPlayers":1},
+      {"name":"t1","minPlayers":1,"maxPlayers":1}]}}]})")
+                  .ok());
+  // ...and the service starts it after the reload.
+  std::string a = start(r);
+  service_->run_once();
+  TicketPtr t = get(a);
+  EXPECT_EQ(t->status, TicketStatus::kSearching);
+  ASSERT_EQ(t->players[0].decoded.attributes.size(), 3u);
+  EXPECT_EQ(t->players[0].decoded.attributes[2].as_string(), "ranked");
 }
 
 TEST_F(ReloadTest, AReplacementReachesATicketOfBeforeTheReload) {

@@ -243,7 +243,9 @@ void MatchmakingService::start(StartRequest request, TicketDone done) {
       return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
     }
   }
-  persist_and_add(new_ticket(request, id, clock_.now()), *lc, std::move(done));
+  TicketView ticket = new_ticket(request, id, clock_.now());
+  ticket.decoded_with = request.rules;
+  persist_and_add(std::move(ticket), *lc, std::move(done));
 }
 
 void MatchmakingService::persist_and_add(TicketView ticket, Lifecycle& lc, TicketDone done) {
@@ -251,14 +253,16 @@ void MatchmakingService::persist_and_add(TicketView ticket, Lifecycle& lc, Ticke
     // The answer is the ticket as stored (QUEUED), whatever the matchmaker did since.
     return done(on_durable(std::move(ticket), lc, false));
   }
-  store::TicketRecord record{ticket.ticket_id,
-                             ticket.configuration,
-                             ticket.owner_player_id,
-                             "QUEUED",
-                             false,
-                             ticket.start_time,
-                             serialize_state(ticket, lc.configuration().rules.get()),
-                             ticket.start_time};
+  store::TicketRecord record{
+      ticket.ticket_id,
+      ticket.configuration,
+      ticket.owner_player_id,
+      "QUEUED",
+      false,
+      ticket.start_time,
+      serialize_state(ticket,
+                      ticket.decoded_with ? ticket.decoded_with : lc.configuration().rules.get()),
+      ticket.start_time};
   store_->put_ticket(std::move(record), [this, ticket = std::move(ticket), lc = &lc,
                                          done = std::move(done)](Status s) mutable {
     if (!s.ok()) {
@@ -289,7 +293,8 @@ void MatchmakingService::begin_backfill(BackfillRequest request, TicketDone done
   if (!valid_ticket_id(id)) {
     return done(invalid_argument("ticketId: at most 128 characters of [a-zA-Z0-9-.]"));
   }
-  if (Status s = check_backfill(request, *lc->configuration().rules); !s.ok()) return done(s);
+  const flexmatch::RuleSet& rules = request.rules ? *request.rules : *lc->configuration().rules;
+  if (Status s = check_backfill(request, rules); !s.ok()) return done(s);
   if (check_existing && request.ticket_id && describe(id).ok()) {
     return done(Status(Code::kAlreadyExists, "ticketId is already in use"));
   }
@@ -311,10 +316,11 @@ void MatchmakingService::begin_backfill(BackfillRequest request, TicketDone done
   t.start_time = clock_.now();
   t.backfill = true;
   t.game_session_arn = request.game_session_arn;
+  t.decoded_with = request.rules;
   for (auto& p : request.players) {
     PlayerView v;
     v.player_id = p.id;
-    v.team = lc->configuration().rules->teams[*p.team].name;
+    v.team = rules.teams[*p.team].name;
     v.decoded = std::move(p);
     t.players.push_back(std::move(v));
   }

@@ -50,6 +50,9 @@ struct StartRequest {
   std::string configuration;               // empty: the default
   std::string owner_player_id;             // the caller; must be one of `players`
   std::vector<flexmatch::Player> players;  // 1..10, decoded against the configuration's rules
+  // The rule set that decoded `players` (null: the configuration's current one); a reload
+  // between decoding and starting then reads them anew.
+  const flexmatch::RuleSet* rules = nullptr;
 };
 
 class MatchmakingService {

@@ -75,6 +75,10 @@ struct TicketView {
   // `game_session_arn`, and its players (already in the game) keep their `team`.
   bool backfill = false;
   std::string game_session_arn;
+  // The rule set its players' attributes were decoded with, when that may not be the
+  // lifecycle's (a reload happened meanwhile); null: the lifecycle's. Rule sets live as long
+  // as the service.
+  const flexmatch::RuleSet* decoded_with = nullptr;
   // Counts changes: a long-poll waits for a version above the one it saw.
   uint64_t version = 0;
 
