@@ -118,6 +118,17 @@ INSTANTIATE_TEST_SUITE_P(Aws, SdkSigV4Suite, ::testing::ValuesIn(case_names()),
 
 TEST(SdkSigV4, AmzDateIsUtc) {
   EXPECT_EQ(amz_date(1440938160), "20150830T123600Z");
+  EXPECT_EQ(amz_date(0), "19700101T000000Z");
+  EXPECT_EQ(amz_date(951782400), "20000229T000000Z");  // a leap day of a century year
+  EXPECT_EQ(amz_date(4102444799), "20991231T235959Z");
+  for (int64_t t = 0; t < 4102444800; t += 86400 * 37 + 3607) {
+    std::time_t tt = static_cast<std::time_t>(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char expected[32];
+    std::strftime(expected, sizeof expected, "%Y%m%dT%H%M%SZ", &tm);
+    ASSERT_EQ(amz_date(t), expected) << t;
+  }
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 

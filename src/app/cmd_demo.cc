@@ -214,6 +214,10 @@ void add_demo_command(CLI::App& root, int& exit_code) {
       exit_code = 1;
       return;
     }
+    if (flags->url.empty() && flags->config.empty() && flags->world.players % 2 != 0) {
+      std::cerr << "note: the default rule set makes two teams of equal size, so one of an odd "
+                   "number of players may never get a game\n";
+    }
     exit_code = run_demo(*flags);
   });
 }
