@@ -215,6 +215,53 @@ Result<Ticket> PlayerClient::accept(const std::string& ticket_id, bool accept) {
   return json_util::convert<Ticket>(transport_->perform(http), read_ticket);
 }
 
+Result<std::vector<Reward>> PlayerClient::rewards(const std::string& player_id) {
+  HttpRequest http;
+  http.path = "/players/" + encode_segment(player_id) + "/rewards";
+  http.headers = {{"Authorization", authorization()}};
+  return json_util::convert<std::vector<Reward>>(
+      transport_->perform(http), [](const json::object& o, std::vector<Reward>& out) {
+        const json::array* rewards = json_util::array(o, "rewards");
+        if (rewards == nullptr) return;
+        for (const json::value& v : *rewards) {
+          if (!v.is_object()) continue;
+          const json::object& r = v.get_object();
+          out.push_back({str(r, "rewardId"), str(r, "grantedAt"), str(r, "sessionId"),
+                         str(r, "lastGrantedAt"), str(r, "lastSessionId")});
+        }
+      });
+}
+
+Result<SessionPage> PlayerClient::sessions(const std::string& player_id, int limit,
+                                           const std::string& cursor) {
+  HttpRequest http;
+  http.path = "/players/" + encode_segment(player_id) + "/sessions";
+  http.query = "limit=" + std::to_string(limit);
+  if (!cursor.empty()) http.query += "&cursor=" + encode_segment(cursor);
+  http.headers = {{"Authorization", authorization()}};
+  return json_util::convert<SessionPage>(
+      transport_->perform(http), [](const json::object& o, SessionPage& page) {
+        page.next_cursor = str(o, "nextCursor");
+        const json::array* sessions = json_util::array(o, "sessions");
+        if (sessions == nullptr) return;
+        for (const json::value& v : *sessions) {
+          if (!v.is_object()) continue;
+          const json::object& s = v.get_object();
+          SessionRecord record;
+          record.session_id = str(s, "sessionId");
+          record.end_time = str(s, "endTime");
+          record.ttl = json_util::integer(s, "ttl").value_or(0);
+          record.created_at = str(s, "createdAt");
+          if (const json::array* rewards = json_util::array(s, "rewards")) {
+            for (const json::value& r : *rewards) {
+              if (r.is_string()) record.rewards.emplace_back(r.get_string());
+            }
+          }
+          page.sessions.push_back(std::move(record));
+        }
+      });
+}
+
 Result<Done> PlayerClient::events(const std::function<bool(const Event&)>& on_event,
                                   const std::atomic<bool>* stop, int max_seconds,
                                   const std::string& last_event_id) {

@@ -289,6 +289,25 @@ TEST_F(GameServerClientTest, AGameSessionFromPlacementToEnd) {
   ASSERT_TRUE(summary.ok()) << summary.error().message;
   EXPECT_EQ(summary->rewards_stored, 1);
 
+  // The player reads back what the server reported.
+  auto rewards = red->rewards("sdk-gs-red");
+  ASSERT_TRUE(rewards.ok()) << rewards.error().code << ": " << rewards.error().message;
+  ASSERT_EQ(rewards->size(), 1u);
+  EXPECT_EQ((*rewards)[0].reward_id, "session_complete");
+  EXPECT_EQ((*rewards)[0].session_id, "fedcba9876543210fedcba9876543210");
+  EXPECT_FALSE((*rewards)[0].granted_at.empty());
+  auto sessions = red->sessions("sdk-gs-red", 10);
+  ASSERT_TRUE(sessions.ok()) << sessions.error().message;
+  ASSERT_EQ(sessions->sessions.size(), 1u);
+  EXPECT_EQ(sessions->sessions[0].session_id, "fedcba9876543210fedcba9876543210");
+  EXPECT_EQ(sessions->sessions[0].rewards, std::vector<std::string>{"session_complete"});
+  EXPECT_GT(sessions->sessions[0].ttl, 0);
+  EXPECT_TRUE(sessions->next_cursor.empty());
+  auto not_hers = blue->rewards("sdk-gs-red");
+  ASSERT_FALSE(not_hers.ok());
+  EXPECT_EQ(not_hers.http_status(), 403);
+  EXPECT_EQ(red->sessions("sdk-gs-red", 0).http_status(), 400);
+
   auto ended = client->end(session.game_session_id);
   ASSERT_TRUE(ended.ok()) << ended.error().message;
   EXPECT_EQ(ended->status, "TERMINATED");

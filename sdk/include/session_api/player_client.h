@@ -10,6 +10,7 @@
 // separate connections; finished connections are kept for reuse (keep-alive).
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -110,6 +111,30 @@ struct CancelResult {
   std::string note;  // "Ticket already ended" when it had
 };
 
+// A reward the player holds (GET /players/{playerId}/rewards): the first grant, and the
+// latest one.
+struct Reward {
+  std::string reward_id;
+  std::string granted_at;
+  std::string session_id;
+  std::string last_granted_at;
+  std::string last_session_id;
+};
+
+// One stored session summary of the player (GET /players/{playerId}/sessions).
+struct SessionRecord {
+  std::string session_id;
+  std::string end_time;
+  std::vector<std::string> rewards;
+  int64_t ttl = 0;
+  std::string created_at;
+};
+
+struct SessionPage {
+  std::vector<SessionRecord> sessions;  // newest first
+  std::string next_cursor;              // empty on the last page
+};
+
 // One server-sent event of GET /matchmaking/events.
 struct Event {
   std::string type;  // FlexMatch's detail type, e.g. "MatchmakingSucceeded"
@@ -146,6 +171,14 @@ class PlayerClient {
 
   // POST /matchmaking/accept/{ticketId}: accept (true) or reject (false) a proposed match.
   Result<Ticket> accept(const std::string& ticket_id, bool accept);
+
+  // GET /players/{playerId}/rewards: the caller's rewards (another player's is 403).
+  Result<std::vector<Reward>> rewards(const std::string& player_id);
+
+  // GET /players/{playerId}/sessions: a page of the caller's session summaries, newest first;
+  // `limit` 1..100, `cursor` the previous page's next_cursor.
+  Result<SessionPage> sessions(const std::string& player_id, int limit = 20,
+                               const std::string& cursor = "");
 
   // GET /matchmaking/events: calls `on_event` for every event until it returns false, `stop`
   // becomes true (checked about once a second), the service ends the stream or
