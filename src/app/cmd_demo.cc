@@ -1,6 +1,7 @@
 // `session-api demo`: the product at work. Starts the service on the embedded default, runs
 // simulated game servers in several regions and simulated players through the client SDK,
-// shows live progress and ends with a summary; exit code 0 only when every player got a game.
+// shows live progress and ends with a summary; exit code 0 only when every player got a game
+// and read its rewards back.
 
 #include <unistd.h>
 
@@ -88,6 +89,7 @@ void print_summary(const DemoFlags& flags, DemoStats& stats, double seconds, boo
                             {"placementsPerRegion", regions},
                             {"sessionSummaries", stats.summaries.load()},
                             {"rewardsStored", stats.rewards.load()},
+                            {"rewardsReadBack", stats.rewards_read_back.load()},
                             {"failures", failures},
                             {"seconds", seconds}};
     std::cout << boost::json::serialize(out) << "\n";
@@ -105,8 +107,8 @@ void print_summary(const DemoFlags& flags, DemoStats& stats, double seconds, boo
   for (const auto& [region, n] : stats.placements_per_region) {
     std::printf(" %s %d", region.c_str(), n);
   }
-  std::printf("\n  session summaries: %d stored, %d rewards granted\n", stats.summaries.load(),
-              stats.rewards.load());
+  std::printf("\n  session summaries: %d stored, %d rewards granted, read back by %d players\n",
+              stats.summaries.load(), stats.rewards.load(), stats.rewards_read_back.load());
   for (const auto& [reason, n] : stats.failures)
     std::printf("  FAILED x%d: %s\n", n, reason.c_str());
   std::fflush(stdout);
@@ -150,11 +152,14 @@ int run_demo(const DemoFlags& flags) {
         std::thread progress([&] { show_progress(stats, t0, done); });
         world.run_players();
         world.stop_servers(30 + flags.world.play_seconds);
+        world.read_rewards();
         done = true;
         progress.join();
         double seconds = std::chrono::duration<double>(SteadyClock::now() - t0).count();
         print_summary(flags, stats, seconds, flags.json);
-        bool everyone = stats.count(PlayerState::kInGame) == flags.world.players;
+        // Success is the whole loop for everyone: a game, a summary, the rewards read back.
+        bool everyone = stats.count(PlayerState::kInGame) == flags.world.players &&
+                        stats.rewards_read_back.load() == flags.world.players;
         code = everyone ? 0 : 1;
       }
       (*service)->stop();
@@ -174,7 +179,8 @@ void add_demo_command(CLI::App& root, int& exit_code) {
       "demo",
       "Start the service on the embedded default and play it with simulated game servers in "
       "several regions and simulated players, all over HTTP through the client SDK. Shows "
-      "live progress and a summary; exit code 0 only when every player got a game.");
+      "live progress and a summary; exit code 0 only when every player got a game and its "
+      "rewards.");
   auto flags = std::make_shared<DemoFlags>();
   cmd->add_option("--data-dir", flags->data_dir,
                   "Data directory of the demo's service (default: a temporary one, removed "

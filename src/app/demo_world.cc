@@ -371,6 +371,31 @@ void DemoWorld::run_player(int index) {
   set_state(stats_, index, PlayerState::kInGame);
 }
 
+void DemoWorld::read_rewards() {
+  sdk::ClientOptions options;
+  options.base_url = service_.base_url();
+  for (int i = 0; i < options_.players; ++i) {
+    if (stats_.player_state[i].load() != static_cast<int>(PlayerState::kInGame)) continue;
+    std::string id = "demo-player-" + std::to_string(i + 1);
+    auto token = service_.token(id);
+    if (!token.ok()) continue;
+    sdk::PlayerClient client(options, *token);
+    auto rewards = client.rewards(id);
+    if (!rewards.ok()) {
+      stats_.fail("rewards unreadable: " + describe(rewards.error()));
+      continue;
+    }
+    bool found = std::any_of(rewards->begin(), rewards->end(), [](const sdk::Reward& r) {
+      return r.reward_id == "session_complete";
+    });
+    if (found) {
+      ++stats_.rewards_read_back;
+    } else {
+      stats_.fail("a player's rewards miss session_complete");
+    }
+  }
+}
+
 void DemoWorld::stop_servers(double seconds) {
   auto deadline = SteadyClock::now() + std::chrono::milliseconds(static_cast<int>(seconds * 1000));
   for (auto& s : servers_) s->wait_for_games(deadline);

@@ -38,6 +38,7 @@ struct DemoStats {
   std::atomic<int> games_ended{0};
   std::atomic<int> summaries{0};  // session summaries stored
   std::atomic<int> rewards{0};
+  std::atomic<int> rewards_read_back{0};       // players who read session_complete back
   std::vector<std::atomic<int>> player_state;  // PlayerState per player
 
   std::mutex mu;  // guards what follows
@@ -61,6 +62,8 @@ class DemoWorld {
   void run_players();
   // Waits up to `seconds` for every game to end, then stops and deregisters the servers.
   void stop_servers(double seconds);
+  // Every player who got a game reads its rewards back (GET /players/{id}/rewards).
+  void read_rewards();
 
  private:
   class Server;

@@ -51,6 +51,7 @@ test('every player gets a game, is validated by its server and gets a session su
     assert.equal(s.gamesEnded, s.matches);
     assert.equal(s.sessionSummaries, 12);
     assert.ok(s.rewardsStored >= 12, 'every player gets session_complete at least');
+    assert.equal(s.rewardsReadBack, 12, 'every player reads its rewards back');
     const placed = Object.values(s.placementsPerRegion).reduce((a, b) => a + b, 0);
     assert.equal(placed, s.matches);
     for (const region of Object.keys(s.placementsPerRegion)) {
