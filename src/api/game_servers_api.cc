@@ -136,6 +136,12 @@ Result<int> int_field(const json::object& body, std::string_view key, bool requi
   return static_cast<int>(value);
 }
 
+// Optional fields may be absent or null.
+bool present(const json::object& body, std::string_view key) {
+  const json::value* v = body.if_contains(key);
+  return v && !v->is_null();
+}
+
 Result<fleet::GameServerSpec> decode_registration(const json::object& body) {
   fleet::GameServerSpec spec;
   auto id = string_field(body, "gameServerId", false);
@@ -234,13 +240,13 @@ void add_server_routes(http::Router& router, const GameServerAuth& auth, Fleet& 
           body = std::move(*parsed);
         }
         std::optional<int> players;
-        if (body.contains("playerCount")) {
+        if (present(body, "playerCount")) {
           auto n = int_field(body, "playerCount", true, 0, 100000);
           if (!n.ok()) return responder.send(error_response(n.status()));
           players = *n;
         }
         std::optional<fleet::Health> health;
-        if (body.contains("health")) {
+        if (present(body, "health")) {
           auto h = string_field(body, "health", true);
           if (!h.ok() || (*h != "HEALTHY" && *h != "UNHEALTHY")) {
             return responder.send(

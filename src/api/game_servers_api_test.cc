@@ -142,6 +142,14 @@ TEST_F(GameServersApiTest, AnotherKeysServerIsForbiddenAndAnUnknownOneNotFound) 
   EXPECT_EQ(unknown.body.at("error"), "GAME_SERVER_NOT_FOUND");
   Answer bad = call("POST", "/game-servers/gs-1/heartbeat", kMine, R"({"health":"GREAT"})");
   EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(
+      call("POST", "/game-servers/gs-1/heartbeat", kMine, R"({"playerCount":null,"health":null})")
+          .status,
+      200)
+      << "null optional fields are absent ones";
+  Answer beat = call("POST", "/game-servers/gs-1/heartbeat", kMine,
+                     R"({"playerCount":3,"health":"UNHEALTHY"})");
+  EXPECT_EQ(beat.body.at("health"), "UNHEALTHY");
 }
 
 TEST_F(GameServersApiTest, TheLongPollAnswersNullWithoutAGameSession) {
