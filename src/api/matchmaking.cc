@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <memory>
+#include <unordered_map>
 
 #include "api/error.h"
 #include "api/matchmaking_request.h"
@@ -82,6 +84,28 @@ json::object ticket_object(const mm::TicketView& t, std::optional<int> estimate)
 }
 
 http::Response ok(const json::object& o) { return http::Response::json(200, json::serialize(o)); }
+
+// The status answer for one published version of a ticket and one wait estimate never
+// changes, and clients poll it, so each I/O thread keeps the bodies it built last instead of
+// building the JSON again. The weak pointer tells a live version from a new one at the same
+// address.
+std::string status_body(const mm::TicketPtr& t, std::optional<int> estimate) {
+  constexpr size_t kMaxCached = 4096;
+  struct Cached {
+    std::weak_ptr<const mm::TicketView> view;
+    std::optional<int> estimate;
+    std::string body;
+  };
+  thread_local std::unordered_map<const mm::TicketView*, Cached> cache;
+  auto it = cache.find(t.get());
+  if (it != cache.end() && it->second.estimate == estimate && it->second.view.lock() == t) {
+    return it->second.body;
+  }
+  std::string body = json::serialize(ticket_object(*t, estimate));
+  if (cache.size() >= kMaxCached) cache.clear();
+  cache[t.get()] = Cached{t, estimate, body};
+  return body;
+}
 
 http::Response not_found_response() {
   return http::json_error(404, "TICKET_NOT_FOUND", kNotFoundMessage);
@@ -181,7 +205,7 @@ void status(const std::shared_ptr<Context>& c, http::Request& req, http::Respond
   auto known = req.query_param("knownStatus");
   bool moved_on = known && *known != mm::status_name((*t)->status);
   if (*wait == 0 || moved_on || mm::is_final((*t)->status)) {
-    return res.send(ok(ticket_object(**t, wait_estimate(*c, **t))));
+    return res.send(http::Response::json(200, status_body(*t, wait_estimate(*c, **t))));
   }
   auto shared = std::make_shared<http::Responder>(std::move(res));
   mm::TicketPtr seen = *t;
