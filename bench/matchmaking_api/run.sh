@@ -41,7 +41,7 @@ while [[ $# -gt 0 ]]; do
     --connections) connections=$2; shift 2 ;;
     --start-connections) start_connections=$2; shift 2 ;;
     --players) players=$2; shift 2 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
