@@ -279,7 +279,6 @@ void Fleet::notify_server_waiters(const std::string& server_id, Deferred& deferr
 }
 
 void Fleet::expire_reservations(Clock::TimePoint now, Deferred& deferred) {
-  bool freed = false;
   for (auto& [server_id, ids] : sessions_by_server_) {
     for (const auto& id : ids) {
       GameSession& g = sessions_.at(id);
@@ -291,13 +290,10 @@ void Fleet::expire_reservations(Clock::TimePoint now, Deferred& deferred) {
           expired = true;
         }
       }
-      if (expired) {
-        changed(g, deferred);
-        freed = true;
-      }
+      if (expired) changed(g, deferred);
     }
   }
-  if (freed) retry_pending(deferred);
+  // tick() re-tries every waiting placement next.
 }
 
 void Fleet::expire_waiters(Clock::TimePoint now, Deferred& deferred) {
@@ -466,8 +462,14 @@ void Fleet::tick() {
       if (metrics_) metrics_->reaped.inc();
     }
     expire_reservations(now, deferred);
-    // Latency policies relax with time, so a waiting match may fit now.
-    retry_pending(deferred);
+  }
+  run_all(deferred);
+  // Latency policies relax with time, so a waiting match may fit now. In chunks: heartbeats
+  // and activations get the mutex between them however long the backlog.
+  retry_all_pending();
+  {
+    std::lock_guard lock(mu_);
+    Clock::TimePoint now = clock_.now();
     time_out_placements(now, deferred);
     expire_waiters(now, deferred);
     purge_store = purge_finished(now);

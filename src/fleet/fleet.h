@@ -54,6 +54,12 @@ struct FleetOptions {
 
 class Fleet final : public matchmaking::Placer {
  public:
+  struct Room;  // fleet_internal.h
+  // Waiting placements looked at by a re-try after a change (oldest first), and per chunk
+  // of tick()'s pass over all of them, between which the mutex is released.
+  static constexpr size_t kRetryBudget = 64;
+  static constexpr size_t kRetryChunk = 256;
+
   // Answers a long poll for a game session: the session, nullopt when none came in time, or
   // an error (unknown, another key's).
   using SessionWaiter = std::function<void(Result<std::optional<GameSession>>)>;
@@ -172,13 +178,23 @@ class Fleet final : public matchmaking::Placer {
 
   // Placement (fleet_placement.cc), mu_ held.
   void place_backfill(matchmaking::PlacementRequest request, Done done, Deferred& deferred);
-  bool try_place(Pending& pending, Clock::TimePoint now, Deferred& deferred);
+  bool try_place(Pending& pending, Room& room, Clock::TimePoint now, Deferred& deferred);
+  // Re-tries waiting placements oldest first, from sequence number `from`, looking at no
+  // more than `budget` of them (a placement that cannot fit anywhere costs a look at a small
+  // table, not a selection). Returns the sequence number to resume from, or nullopt when
+  // the end was reached.
+  std::optional<uint64_t> retry_from(uint64_t from, size_t budget, Deferred& deferred);
+  // After a change that frees capacity: the oldest waiting placements only, so that the
+  // call that freed it stays short; tick() goes through the rest.
   void retry_pending(Deferred& deferred);
+  // Every waiting placement, in chunks, releasing the mutex between them. mu_ not held.
+  void retry_all_pending();
   void time_out_placements(Clock::TimePoint now, Deferred& deferred);
   void finish(const std::string& placement_id, matchmaking::PlacementResult result,
               Deferred& deferred);
   void fulfil(GameSession& session, Deferred& deferred);
-  Selection select(const Pending& pending, Clock::TimePoint now) const;
+  Room room() const;
+  Selection select(const Pending& pending, const Room& room, Clock::TimePoint now) const;
   void placement_lost(GameSession& session, Deferred& deferred);
 
   FleetOptions options_;
@@ -195,7 +211,8 @@ class Fleet final : public matchmaking::Placer {
   // player id -> access keys of the servers the player had player sessions on.
   std::unordered_map<std::string, std::unordered_set<std::string>> placed_players_;
   std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id
-  std::vector<std::string> pending_order_;                   // placement ids, oldest first
+  std::map<uint64_t, std::string> pending_order_;            // sequence -> placement id
+  uint64_t next_sequence_ = 0;
   std::vector<Waiter> server_waiters_;
   std::vector<Waiter> session_waiters_;
 

@@ -3,6 +3,9 @@
 // Private parts of the Fleet shared by its implementation files.
 
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "fleet/fleet.h"
 #include "obs/metrics.h"
@@ -15,7 +18,20 @@ struct Fleet::Pending {
   QueueConfig queue;
   Clock::TimePoint started;
   Clock::TimePoint deadline;
+  uint64_t sequence = 0;        // order of arrival: key in pending_order_
   std::string game_session_id;  // set while a game session ACTIVATING holds the match
+};
+
+// The servers as a selection sees them, built once per pass over the waiting placements and
+// updated in place when a placement takes slots, and the most free slots on one healthy
+// server per location. A match fits somewhere exactly when some allowed location within the
+// players' latency limit has a server with a free slot per player, so most waiting
+// placements are turned down with a look at a handful of locations.
+struct Fleet::Room {
+  std::vector<Candidate> candidates;  // in servers_ order
+  std::vector<const GameServer*> servers;
+  std::vector<std::pair<std::string_view, int>> most_free;  // location -> most free slots
+  void recount(std::string_view location);
 };
 
 struct Fleet::Waiter {

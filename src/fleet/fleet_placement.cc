@@ -95,10 +95,12 @@ void Fleet::place(matchmaking::PlacementRequest request, Done done) {
         pending->request = std::move(request);
         pending->done = std::move(done);
         std::string id = pending->request.placement_id;
-        Pending& p = *pending;
+        pending->sequence = next_sequence_++;
+        pending_order_.emplace(pending->sequence, id);
         pending_[id] = std::move(pending);
-        pending_order_.push_back(id);
-        try_place(p, now, deferred);
+        // Through the pass over waiting placements, oldest first, so that a new match does
+        // not take the room an older one is waiting for.
+        retry_pending(deferred);
       }
     }
   }
@@ -113,8 +115,7 @@ void Fleet::abandon(const std::string& placement_id) {
     if (it == pending_.end()) return;
     std::unique_ptr<Pending> pending = std::move(it->second);
     pending_.erase(it);
-    pending_order_.erase(std::remove(pending_order_.begin(), pending_order_.end(), placement_id),
-                         pending_order_.end());
+    pending_order_.erase(pending->sequence);
     auto session = sessions_.find(pending->game_session_id);
     if (session != sessions_.end()) {
       session->second.placement_id.clear();
@@ -125,23 +126,87 @@ void Fleet::abandon(const std::string& placement_id) {
   run_all(deferred);
 }
 
-Selection Fleet::select(const Pending& pending, Clock::TimePoint now) const {
-  std::vector<Candidate> candidates;
-  candidates.reserve(servers_.size());
-  for (const auto& [id, server] : servers_) {
-    candidates.push_back({id, server.spec.location, server.spec.max_players,
-                          server.spec.max_players - free_slots(server),
-                          server.health == Health::kHealthy});
+void Fleet::Room::recount(std::string_view location) {
+  int most = -1;
+  for (const Candidate& c : candidates) {
+    if (c.healthy && c.location == location) most = std::max(most, c.max_players - c.used_slots);
   }
-  std::chrono::duration<double> age = now - pending.started;
-  return choose_server(pending.queue, candidates, pending.request.players, age.count());
+  for (auto& [l, free] : most_free) {
+    if (l == location) free = most;
+  }
 }
 
-bool Fleet::try_place(Pending& pending, Clock::TimePoint now, Deferred& deferred) {
-  Selection chosen = select(pending, now);
+Fleet::Room Fleet::room() const {
+  Room r;
+  r.candidates.reserve(servers_.size());
+  r.servers.reserve(servers_.size());
+  for (const auto& [id, server] : servers_) {
+    r.candidates.push_back({id, server.spec.location, server.spec.max_players,
+                            server.spec.max_players - free_slots(server),
+                            server.health == Health::kHealthy});
+    r.servers.push_back(&server);
+    const Candidate& c = r.candidates.back();
+    if (!c.healthy) continue;
+    int free = c.max_players - c.used_slots;
+    auto at = std::find_if(r.most_free.begin(), r.most_free.end(),
+                           [&](const auto& e) { return e.first == c.location; });
+    if (at == r.most_free.end()) {
+      r.most_free.emplace_back(c.location, free);
+    } else {
+      at->second = std::max(at->second, free);
+    }
+  }
+  return r;
+}
+
+namespace {
+
+// True when choose_server would choose a server for the match: the same tests, per location
+// on the most free slots there instead of per server.
+bool fits_somewhere(const Fleet::Room& room, const QueueConfig& queue,
+                    const std::vector<PlacementPlayer>& players, double age_seconds) {
+  const int n = static_cast<int>(players.size());
+  std::optional<int> limit;
+  bool limit_known = false;
+  for (const auto& [location, free] : room.most_free) {
+    if (free < n) continue;
+    if (!queue.locations.empty() && std::find(queue.locations.begin(), queue.locations.end(),
+                                              location) == queue.locations.end()) {
+      continue;
+    }
+    if (!limit_known) {
+      limit = active_latency_limit(queue, age_seconds);
+      limit_known = true;
+    }
+    if (!limit) return true;
+    bool within = true;
+    for (const auto& p : players) {
+      for (const auto& l : p.latencies) {
+        if (l.region != location) continue;
+        within = within && l.ms <= *limit;
+        break;
+      }
+      if (!within) break;
+    }
+    if (within) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Selection Fleet::select(const Pending& pending, const Room& room, Clock::TimePoint now) const {
+  std::chrono::duration<double> age = now - pending.started;
+  return choose_server(pending.queue, room.candidates, pending.request.players, age.count());
+}
+
+bool Fleet::try_place(Pending& pending, Room& room, Clock::TimePoint now, Deferred& deferred) {
+  std::chrono::duration<double> age = now - pending.started;
+  if (!fits_somewhere(room, pending.queue, pending.request.players, age.count())) return false;
+  Selection chosen = select(pending, room, now);
   if (chosen.outcome != SelectionOutcome::kChosen) return false;
   const auto& players = pending.request.players;
-  const GameServer& server = std::next(servers_.begin(), static_cast<long>(chosen.index))->second;
+  const GameServer& server = *room.servers[chosen.index];
   GameSession g;
   g.game_session_id = "gsess-" + matchmaking::random_uuid();
   g.game_session_arn = "arn:aws:gamelift:" + server.spec.location + "::gamesession/" +
@@ -172,23 +237,49 @@ bool Fleet::try_place(Pending& pending, Clock::TimePoint now, Deferred& deferred
   changed(stored, deferred);
   notify_server_waiters(stored.game_server_id, deferred);
   update_gauges();
+  // Only the chosen server changed.
+  Candidate& c = room.candidates[chosen.index];
+  c.used_slots = c.max_players - free_slots(server);
+  room.recount(c.location);
   return true;
 }
 
-void Fleet::retry_pending(Deferred& deferred) {
-  if (pending_order_.empty()) return;
+std::optional<uint64_t> Fleet::retry_from(uint64_t from, size_t budget, Deferred& deferred) {
+  if (pending_order_.empty()) return std::nullopt;
   Clock::TimePoint now = clock_.now();
-  for (const auto& id : pending_order_) {
-    Pending& p = *pending_.at(id);
-    if (p.game_session_id.empty()) try_place(p, now, deferred);
+  Room r = room();
+  size_t looked = 0;
+  for (auto it = pending_order_.lower_bound(from); it != pending_order_.end(); ++it) {
+    Pending& p = *pending_.at(it->second);
+    if (!p.game_session_id.empty()) continue;
+    if (looked == budget) return it->first;
+    ++looked;
+    try_place(p, r, now, deferred);
+  }
+  return std::nullopt;
+}
+
+void Fleet::retry_pending(Deferred& deferred) { retry_from(0, kRetryBudget, deferred); }
+
+void Fleet::retry_all_pending() {
+  std::optional<uint64_t> from = 0;
+  while (from) {
+    Deferred deferred;
+    {
+      std::lock_guard lock(mu_);
+      from = retry_from(*from, kRetryChunk, deferred);
+    }
+    run_all(deferred);
   }
 }
 
 void Fleet::time_out_placements(Clock::TimePoint now, Deferred& deferred) {
   std::vector<std::string> due;
-  for (const auto& id : pending_order_) {
+  for (const auto& [sequence, id] : pending_order_) {
     if (pending_.at(id)->deadline <= now) due.push_back(id);
   }
+  if (due.empty()) return;
+  Room r = room();
   for (const auto& id : due) {
     Pending& p = *pending_.at(id);
     auto session = sessions_.find(p.game_session_id);
@@ -202,7 +293,7 @@ void Fleet::time_out_placements(Clock::TimePoint now, Deferred& deferred) {
         std::to_string(p.queue.timeout_seconds) + " s (queue " + p.queue.name + ")";
     if (activating) {
       result.message = "the game server did not activate the game session within " + timeout;
-    } else if (Selection s = select(p, now); s.outcome == SelectionOutcome::kNeverPossible) {
+    } else if (Selection s = select(p, r, now); s.outcome == SelectionOutcome::kNeverPossible) {
       result.outcome = PlacementOutcome::kFailed;
       result.message = s.reason;
     } else {
@@ -218,8 +309,7 @@ void Fleet::finish(const std::string& placement_id, PlacementResult result, Defe
   if (it == pending_.end()) return;
   std::unique_ptr<Pending> pending = std::move(it->second);
   pending_.erase(it);
-  pending_order_.erase(std::remove(pending_order_.begin(), pending_order_.end(), placement_id),
-                       pending_order_.end());
+  pending_order_.erase(pending->sequence);
   if (metrics_) {
     metrics_->placements.with({outcome_name(result.outcome)}).inc();
     std::chrono::duration<double> took = clock_.now() - pending->started;
