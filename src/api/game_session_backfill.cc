@@ -108,6 +108,7 @@ void add_backfill_routes(http::Router& router, const GameServerAuth& auth, fleet
         backfill.configuration = g->configuration;
         backfill.game_session_arn = g->game_session_arn;
         backfill.players = std::move(*decoded);
+        backfill.rules = config->rules.get();  // what decoded them, should a reload come between
         auto shared = std::make_shared<http::Responder>(std::move(responder));
         service.start_backfill(std::move(backfill), [shared](Result<matchmaking::TicketPtr> t) {
           if (!t.ok()) {
