@@ -13,6 +13,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=../lib.sh
+source "$root/bench/lib.sh"
 bin=${SESSION_API_BIN:-$root/build/session-api}
 load_bin=${BENCH_SESSIONS_BIN:-$root/build/bench/sessions/bench_sessions}
 server_cpu=${SERVER_CPU:-0}
@@ -22,50 +24,20 @@ duration=5
 warmup=1
 connections=512
 depth=1
-while [[ $# -gt 0 ]]; do
-  case $1 in
-    --duration) duration=$2; shift 2 ;;
-    --warmup) warmup=$2; shift 2 ;;
-    --connections) connections=$2; shift 2 ;;
-    --depth) depth=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
+parse_options "duration warmup connections depth" "" "$@"
+tools_hint="apt-get install curl util-linux coreutils"
+require_tools taskset curl timeout
+require_bin "$bin" "make build"
+require_bin "$load_bin" "build target bench_sessions"
 
-for tool in taskset curl timeout; do
-  command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install curl util-linux coreutils)" >&2; exit 1; }
-done
-[[ -x $bin ]] || { echo "no session-api binary at $bin (make build)" >&2; exit 1; }
-[[ -x $load_bin ]] || { echo "no bench_sessions at $load_bin (build target bench_sessions)" >&2; exit 1; }
-
-work=$(mktemp -d)
+make_work_dir
+# One server at a time, each run on its own data dir.
 server_pid=
 stop_server() {
   [[ -n $server_pid ]] || return 0
-  kill -TERM "$server_pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
+  stop_pids "$server_pid"
   server_pid=
-}
-cleanup() {
-  stop_server
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# shellcheck source=../lib.sh
-source "$(dirname "$0")/../lib.sh"
-wait_ready() {  # url
-  for _ in $(seq 200); do
-    if curl -fs -o /dev/null "$1"; then return 0; fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "session-api exited:" >&2; cat "$work/server.err" >&2; return 1; }
-    sleep 0.1
-  done
-  echo "session-api did not answer on $1" >&2
-  return 1
+  pids=()
 }
 
 declare -A result
@@ -79,7 +51,8 @@ run_mode() {  # name group_commit(true|false)
     taskset -c "$server_cpu" "$bin" serve --listen "127.0.0.1:$port" --data-dir "$data" \
     >/dev/null 2>"$work/server.err" &
   server_pid=$!
-  wait_ready "http://127.0.0.1:$port/health/live"
+  pids=("$server_pid")
+  wait_ready "http://127.0.0.1:$port/health/live" "$server_pid" "$work/server.err"
   local cpu_before
   cpu_before=$(cpu_ticks "$server_pid")
   out=$(timeout $((${duration%.*} + ${warmup%.*} + 30)) taskset -c "$load_cpu" "$load_bin" \
@@ -98,8 +71,6 @@ run_mode() {  # name group_commit(true|false)
   sed 's/^/  /' <<<"$out"
   echo "  server CPU per answered summary: $(field "$name" server_cpu_us_per_request) us"
 }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-
 
 echo "server on cpu $server_cpu" \
   "($server_threads I/O thread), load on cpu $load_cpu; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
