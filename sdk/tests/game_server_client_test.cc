@@ -5,14 +5,12 @@
 #include "session_api/game_server_client.h"
 
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <thread>
 
 #include "service_fixture.h"
+#include "service_test.h"
 #include "session_api/player_client.h"
 #include "test_config.h"
 
@@ -22,18 +20,8 @@ namespace {
 using testing::Service;
 using Clock = std::chrono::steady_clock;
 
-class GameServerClientTest : public ::testing::Test {
+class GameServerClientTest : public testing::ServiceTest {
  protected:
-  static void SetUpTestSuite() {
-    std::string error;
-    service_ = Service::start(testing::kConfigToml, &error, testing::config_files()).release();
-    ASSERT_NE(service_, nullptr) << error;
-  }
-  static void TearDownTestSuite() {
-    delete service_;
-    service_ = nullptr;
-  }
-
   static GameServerClientOptions options(const std::string& name) {
     GameServerClientOptions o;
     o.client = service_->options();
@@ -82,11 +70,7 @@ class GameServerClientTest : public ::testing::Test {
     if (!placed.ok()) return std::nullopt;
     return *placed;
   }
-
-  static Service* service_;
 };
-
-Service* GameServerClientTest::service_ = nullptr;
 
 TEST_F(GameServerClientTest, SignedCallsIdentifyTheKeyAndBadSecretsAreRefused) {
   GameServerClientOptions o = options("sdk-identity");
@@ -130,16 +114,8 @@ TEST_F(GameServerClientTest, PostsSessionSummariesAndTreats4xxAsFinal) {
 }
 
 TEST_F(GameServerClientTest, SummariesAreRetriedOnNetworkErrors) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
   GameServerClientOptions o;
-  o.client.base_url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  o.client.base_url = "http://127.0.0.1:" + std::to_string(testing::unused_loopback_port());
   o.credentials = {"AKIDEXAMPLE", "secret", ""};
   o.summary_retries = 3;
   o.summary_retry_base_ms = 50;

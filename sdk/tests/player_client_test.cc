@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "service_fixture.h"
+#include "service_test.h"
 #include "test_config.h"
 
 namespace session_api {
@@ -22,18 +23,8 @@ namespace {
 using testing::Service;
 using Clock = std::chrono::steady_clock;
 
-class PlayerClientTest : public ::testing::Test {
+class PlayerClientTest : public testing::ServiceTest {
  protected:
-  static void SetUpTestSuite() {
-    std::string error;
-    service_ = Service::start(testing::kConfigToml, &error, testing::config_files()).release();
-    ASSERT_NE(service_, nullptr) << error;
-  }
-  static void TearDownTestSuite() {
-    delete service_;
-    service_ = nullptr;
-  }
-
   std::unique_ptr<PlayerClient> client(const std::string& player) {
     return std::make_unique<PlayerClient>(service_->options(), service_->token(player));
   }
@@ -47,11 +38,7 @@ class PlayerClientTest : public ::testing::Test {
     r.latency_in_ms = {{"eu-west-1", 40}};
     return r;
   }
-
-  static Service* service_;
 };
-
-Service* PlayerClientTest::service_ = nullptr;
 
 TEST_F(PlayerClientTest, StartsATicketAndReadsItsStatus) {
   auto alice = client("sdk-alice");
@@ -272,16 +259,8 @@ TEST_F(PlayerClientTest, CheckReadyAnswersDoneWhenTheServiceServes) {
 }
 
 TEST(PlayerClientTransport, NoServiceIsANetworkError) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);  // nothing listens there now
   ClientOptions options;
-  options.base_url = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
+  options.base_url = "http://127.0.0.1:" + std::to_string(testing::unused_loopback_port());
   PlayerClient client(options, "token");
   auto r = client.status("t");
   ASSERT_FALSE(r.ok());
