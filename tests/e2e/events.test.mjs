@@ -5,20 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import crypto from 'node:crypto';
-import path from 'node:path';
 import { startServer, runCli, tempFile } from './lib/server.mjs';
+import { playerTokens, versusRuleSet } from './lib/matchmaking.mjs';
 
 const SECRET = 'e2e-webhook-secret';
-
-const RULES = (size) => ({
-  name: `teams-of-${size}`,
-  ruleLanguageVersion: '1.0',
-  playerAttributes: [{ name: 'skill', type: 'number', default: 10 }],
-  teams: [
-    { name: 'red', minPlayers: size, maxPlayers: size },
-    { name: 'blue', minPlayers: size, maxPlayers: size },
-  ],
-});
 
 // "duel" (1 against 1) notifies `target`; "squads" (2 against 2) notifies nobody.
 function configurationsFile(target) {
@@ -26,8 +16,8 @@ function configurationsFile(target) {
     'configurations.json',
     JSON.stringify({
       configurations: [
-        { name: 'duel', ruleSetBody: RULES(1), requestTimeoutSeconds: 60, notificationTarget: target },
-        { name: 'squads', ruleSetBody: RULES(2), requestTimeoutSeconds: 60 },
+        { name: 'duel', ruleSetBody: versusRuleSet(1), requestTimeoutSeconds: 60, notificationTarget: target },
+        { name: 'squads', ruleSetBody: versusRuleSet(2), requestTimeoutSeconds: 60 },
       ],
     }),
   );
@@ -44,15 +34,7 @@ async function server(t, target) {
     'sse_heartbeat_seconds = 1',
   ].join('\n');
   const s = await startServer({ t, config });
-  const tokens = new Map();
-  s.token = async (player) => {
-    if (!tokens.has(player)) {
-      const r = await runCli(['token', '--player', player, '--data-dir', path.join(s.dir, 'data')]);
-      assert.equal(r.code, 0, r.stderr);
-      tokens.set(player, r.stdout.trim());
-    }
-    return tokens.get(player);
-  };
+  s.token = playerTokens(s);
   s.start = async (player, configurationName) => {
     const res = await s.fetch('/matchmaking/start', {
       method: 'POST',

@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { startServer, runCli, tempFile } from './lib/server.mjs';
+import { startServer, tempFile } from './lib/server.mjs';
 import { createCredential, send, aws4Sign, waitUntilKnown } from './lib/sigv4.mjs';
+import { playerTokens } from './lib/matchmaking.mjs';
 
 const BASE = '/dev';
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -61,10 +62,7 @@ function gameServer(server, creds) {
 
 // A player's matchmaking calls with a local-issuer token.
 async function player(server, id) {
-  const r = await runCli(['token', '--player', id, '--data-dir', server.dataDir,
-    '--config', path.join(server.dir, 'config.toml')]);
-  assert.equal(r.code, 0, r.stderr);
-  const token = r.stdout.trim();
+  const token = await playerTokens(server, server.dataDir)(id);
   return async (method, p, body) => {
     const res = await server.fetch(`${BASE}${p}`, {
       method,
@@ -90,6 +88,21 @@ async function startMatch(server, a, b) {
   assert.equal(ta.status, 200, JSON.stringify(ta.json));
   assert.equal(tb.status, 200, JSON.stringify(tb.json));
   return { pa, pb, ta: ta.json.ticketId, tb: tb.json.ticketId };
+}
+
+// Two keys (host-1, host-2) known to the server; gs-1 registered with host-1 and waiting for a
+// game session; a 1v1 match of `a` and `b` started. Resolves with host-1's and host-2's signed
+// calls and gs-1's pending long poll.
+async function matchOnRegisteredHost(server, a, b) {
+  const creds = await createCredential(server, 'host-1');
+  const otherCreds = await createCredential(server, 'host-2');
+  await waitUntilKnown(server, creds, BASE);
+  await waitUntilKnown(server, otherCreds, BASE);
+  const gs = gameServer(server, creds);
+  assert.equal((await gs('POST', '/game-servers', REGISTRATION)).status, 200);
+  const poll = gs('GET', '/game-servers/gs-1/game-session?waitSeconds=10');
+  await startMatch(server, a, b);
+  return { gs, other: otherCreds, poll };
 }
 
 async function waitForStatus(call, ticketId, status) {
@@ -275,14 +288,7 @@ test('servers and active game sessions survive a restart', async (t) => {
 
 test('one backfill at a time per game session, stopped by the game server', async (t) => {
   const server = await start(t);
-  const creds = await createCredential(server, 'host-1');
-  const other = await createCredential(server, 'host-2');
-  await waitUntilKnown(server, creds, BASE);
-  await waitUntilKnown(server, other, BASE);
-  const gs = gameServer(server, creds);
-  assert.equal((await gs('POST', '/game-servers', REGISTRATION)).status, 200);
-  const poll = gs('GET', '/game-servers/gs-1/game-session?waitSeconds=10');
-  await startMatch(server, 'erin', 'frank');
+  const { gs, other, poll } = await matchOnRegisteredHost(server, 'erin', 'frank');
   const id = (await poll).json.gameSession.gameSessionId;
   assert.equal((await gs('POST', `/game-sessions/${id}/activate`)).status, 200);
 
@@ -311,14 +317,7 @@ test('one backfill at a time per game session, stopped by the game server', asyn
 
 test('with sessions.require_placed_player, summaries only for players placed on the caller', async (t) => {
   const server = await start(t, { requirePlaced: true });
-  const creds = await createCredential(server, 'host-1');
-  const other = await createCredential(server, 'host-2');
-  await waitUntilKnown(server, creds, BASE);
-  await waitUntilKnown(server, other, BASE);
-  const gs = gameServer(server, creds);
-  assert.equal((await gs('POST', '/game-servers', REGISTRATION)).status, 200);
-  const poll = gs('GET', '/game-servers/gs-1/game-session?waitSeconds=10');
-  await startMatch(server, 'gina', 'hal');
+  const { gs, other, poll } = await matchOnRegisteredHost(server, 'gina', 'hal');
   assert.equal((await poll).status, 200);
 
   const summary = (playerId) => ({ playerId, sessionId: '0123456789abcdef0123456789abcdef' });

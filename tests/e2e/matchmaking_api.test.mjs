@@ -4,21 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startServer, runCli, tempFile } from './lib/server.mjs';
+import { playerTokens, versusRuleSet } from './lib/matchmaking.mjs';
 
 // A 1-against-1 configuration named "duel" (the default) and a 2-against-2 "squads".
-const RULES = (size) => ({
-  name: `teams-of-${size}`,
-  ruleLanguageVersion: '1.0',
-  playerAttributes: [
-    { name: 'skill', type: 'number', default: 10 },
-    { name: 'region', type: 'string', default: 'eu-west-1' },
-    { name: 'modes', type: 'string_list', default: ['ranked'] },
-  ],
-  teams: [
-    { name: 'red', minPlayers: size, maxPlayers: size },
-    { name: 'blue', minPlayers: size, maxPlayers: size },
-  ],
-});
+const ATTRIBUTES = [
+  { name: 'skill', type: 'number', default: 10 },
+  { name: 'region', type: 'string', default: 'eu-west-1' },
+  { name: 'modes', type: 'string_list', default: ['ranked'] },
+];
+const RULES = (size) => versusRuleSet(size, ATTRIBUTES);
 
 function configurationsFile() {
   return tempFile(
@@ -40,15 +34,7 @@ async function server(t, extra = '', file = configurationsFile()) {
     extra,
   ].join('\n');
   const s = await startServer({ t, config });
-  const tokens = new Map();
-  s.token = async (player) => {
-    if (!tokens.has(player)) {
-      const r = await runCli(['token', '--player', player, '--data-dir', path.join(s.dir, 'data')]);
-      assert.equal(r.code, 0, r.stderr);
-      tokens.set(player, r.stdout.trim());
-    }
-    return tokens.get(player);
-  };
+  s.token = playerTokens(s);
   s.call = async (player, method, p, body) => {
     const headers = { 'content-type': 'application/json' };
     if (player) headers.authorization = `Bearer ${await s.token(player)}`;
