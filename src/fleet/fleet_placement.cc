@@ -247,14 +247,17 @@ bool Fleet::try_place(Pending& pending, Room& room, Clock::TimePoint now, Deferr
 std::optional<uint64_t> Fleet::retry_from(uint64_t from, size_t budget, Deferred& deferred) {
   if (pending_order_.empty()) return std::nullopt;
   Clock::TimePoint now = clock_.now();
-  Room r = room();
+  // Built at the first waiting placement: most changes happen with none waiting, only
+  // ACTIVATING ones.
+  std::optional<Room> r;
   size_t looked = 0;
   for (auto it = pending_order_.lower_bound(from); it != pending_order_.end(); ++it) {
     Pending& p = *pending_.at(it->second);
     if (!p.game_session_id.empty()) continue;
     if (looked == budget) return it->first;
     ++looked;
-    try_place(p, r, now, deferred);
+    if (!r) r = room();
+    try_place(p, *r, now, deferred);
   }
   return std::nullopt;
 }
