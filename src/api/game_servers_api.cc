@@ -300,30 +300,26 @@ void add_session_routes(http::Router& router, const GameServerAuth& auth, Fleet&
   auto session_body = [](const fleet::GameSession& g) {
     return json::object{{"gameSession", game_session_json(g)}};
   };
-  router.add(http::Method::kPost, "/game-sessions/{gameSessionId}/activate",
-             auth.require_game_server([&fleet, session_body](http::Request& request,
-                                                             http::Responder responder,
-                                                             const GameServer& caller) {
-               durable_call<fleet::GameSession>(
-                   std::move(responder), {"GAME_SESSION_NOT_FOUND", "GAME_SESSION_TERMINATED"},
-                   [&](store::WriteDone done) {
-                     return fleet.activate(caller.access_key_id, param(request, "gameSessionId"),
-                                           std::move(done));
-                   },
-                   session_body);
-             }));
-  router.add(http::Method::kPost, "/game-sessions/{gameSessionId}/end",
-             auth.require_game_server([&fleet, session_body](http::Request& request,
-                                                             http::Responder responder,
-                                                             const GameServer& caller) {
-               durable_call<fleet::GameSession>(
-                   std::move(responder), {"GAME_SESSION_NOT_FOUND", "GAME_SESSION_TERMINATED"},
-                   [&](store::WriteDone done) {
-                     return fleet.end_game_session(
-                         caller.access_key_id, param(request, "gameSessionId"), std::move(done));
-                   },
-                   session_body);
-             }));
+  // Activation and the end of a game session take the same arguments and answer alike.
+  using Transition = Result<fleet::GameSession> (Fleet::*)(const std::string& access_key_id,
+                                                           const std::string& game_session_id,
+                                                           store::WriteDone durable);
+  for (auto [action, transition] :
+       {std::pair<const char*, Transition>{"activate", &Fleet::activate},
+        std::pair<const char*, Transition>{"end", &Fleet::end_game_session}}) {
+    router.add(http::Method::kPost, std::string("/game-sessions/{gameSessionId}/") + action,
+               auth.require_game_server([&fleet, session_body, transition](
+                                            http::Request& request, http::Responder responder,
+                                            const GameServer& caller) {
+                 durable_call<fleet::GameSession>(
+                     std::move(responder), {"GAME_SESSION_NOT_FOUND", "GAME_SESSION_TERMINATED"},
+                     [&](store::WriteDone done) {
+                       return (fleet.*transition)(caller.access_key_id,
+                                                  param(request, "gameSessionId"), std::move(done));
+                     },
+                     session_body);
+               }));
+  }
 
   auto player_body = [](const fleet::PlayerSession& p) {
     return json::object{{"playerSession", player_session_json(p, true)}};
