@@ -28,18 +28,13 @@ class LifecycleTest : public ::testing::Test {
   }
 
   std::string start(StartRequest r) {
-    auto t = wait_result([&](auto done) { service_->start(std::move(r), done); });
-    EXPECT_TRUE(t.ok()) << t.status().to_string();
-    EXPECT_EQ((*t)->status, TicketStatus::kQueued);
-    return (*t)->ticket_id;
+    auto t = testing::start_ticket(*service_, std::move(r));
+    EXPECT_EQ(t->status, TicketStatus::kQueued);
+    return t->ticket_id;
   }
   std::string start(const std::string& player) { return start(request(player)); }
 
-  TicketPtr get(const std::string& id) {
-    auto t = service_->describe(id);
-    EXPECT_TRUE(t.ok()) << t.status().to_string();
-    return t.ok() ? *t : nullptr;
-  }
+  TicketPtr get(const std::string& id) { return testing::describe_ticket(*service_, id); }
   TicketStatus status(const std::string& id) { return get(id)->status; }
 
   Result<TicketPtr> accept(const std::string& id, const std::string& player, bool yes) {

@@ -53,16 +53,11 @@ class PlacementTest : public ::testing::Test {
     });
   }
   std::string start(StartRequest r) {
-    auto t = wait_result([&](auto done) { service_->start(std::move(r), done); });
-    EXPECT_TRUE(t.ok()) << t.status().to_string();
-    return t.ok() ? (*t)->ticket_id : "";
+    auto t = testing::start_ticket(*service_, std::move(r));
+    return t ? t->ticket_id : "";
   }
   std::string start(const std::string& player) { return start(request(player)); }
-  TicketPtr get(const std::string& id) {
-    auto t = service_->describe(id);
-    EXPECT_TRUE(t.ok()) << t.status().to_string();
-    return t.ok() ? *t : nullptr;
-  }
+  TicketPtr get(const std::string& id) { return testing::describe_ticket(*service_, id); }
   Result<TicketPtr> cancel(const std::string& id) {
     return wait_result([&](auto done) {
       service_->cancel(id, done);

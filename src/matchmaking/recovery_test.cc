@@ -42,9 +42,8 @@ class RecoveryTest : public ::testing::Test {
     store_.reset();
   }
   std::string start(const std::string& player) {
-    auto t = wait_result([&](auto done) { service_->start(request(player), done); });
-    EXPECT_TRUE(t.ok()) << t.status().to_string();
-    return t.ok() ? (*t)->ticket_id : "";
+    auto t = testing::start_ticket(*service_, request(player));
+    return t ? t->ticket_id : "";
   }
   // Lets the store write what the lifecycle queued.
   void settle() {

@@ -15,7 +15,6 @@ using testing::configs;
 using testing::one_config;
 using testing::request;
 using testing::TestPlacer;
-using testing::wait_result;
 
 class ReloadTest : public ::testing::Test {
  protected:
@@ -34,15 +33,10 @@ class ReloadTest : public ::testing::Test {
     return start(request(player, configuration));
   }
   std::string start(StartRequest r) {
-    auto t = wait_result([&](auto done) { service_->start(std::move(r), done); });
-    EXPECT_TRUE(t.ok()) << t.status().to_string();
-    return t.ok() ? (*t)->ticket_id : "";
+    auto t = testing::start_ticket(*service_, std::move(r));
+    return t ? t->ticket_id : "";
   }
-  TicketPtr get(const std::string& id) {
-    auto t = service_->describe(id);
-    EXPECT_TRUE(t.ok()) << id << ": " << t.status().to_string();
-    return t.ok() ? *t : nullptr;
-  }
+  TicketPtr get(const std::string& id) { return testing::describe_ticket(*service_, id); }
   Status reload(const std::string& document) { return service_->reload(configs(document)); }
 
   TestPlacer placer_;

@@ -70,6 +70,21 @@ Result<TicketPtr> wait_result(Call call) {
   return future.get();
 }
 
+// Starts a ticket and waits for the answer: the ticket as it was acknowledged, or null (and a
+// test failure) when it was refused.
+inline TicketPtr start_ticket(MatchmakingService& service, StartRequest r) {
+  auto t = wait_result([&](auto done) { service.start(std::move(r), done); });
+  EXPECT_TRUE(t.ok()) << t.status().to_string();
+  return t.ok() ? *t : nullptr;
+}
+
+// The ticket `id` as the service describes it now, or null (and a test failure) when unknown.
+inline TicketPtr describe_ticket(MatchmakingService& service, const std::string& id) {
+  auto t = service.describe(id);
+  EXPECT_TRUE(t.ok()) << id << ": " << t.status().to_string();
+  return t.ok() ? *t : nullptr;
+}
+
 // A Placer the test drives by hand: it records each request and ends a placement when the
 // test says so, with the outcome the test chooses.
 class TestPlacer : public Placer {
