@@ -93,16 +93,17 @@ TEST_F(ReloadTest, CommandsRacingTheReloadStillReachTheirTicket) {
   EXPECT_EQ(get(c)->status, TicketStatus::kCompleted);
 }
 
+// one_config("duel", {1, 1}) with a new attribute first: every declared index moves.
+constexpr const char* kLevelFirst = R"({"configurations":[{"name":"duel","ruleSetBody":{
+  "name":"r","ruleLanguageVersion":"1.0","playerAttributes":[
+  {"name":"level","type":"number","default":1},{"name":"skill","type":"number","default":10},
+  {"name":"mode","type":"string"}],"teams":[{"name":"t0","minPlayers":1,"maxPlayers":1},
+  {"name":"t1","minPlayers":1,"maxPlayers":1}]}}]})";
+
 TEST_F(ReloadTest, ATicketStartedJustBeforeTheReloadIsReadByTheNewRuleSet) {
   make(one_config("duel", {1, 1}));
   std::string a = start("alice");  // queued, not yet taken in by the lifecycle
-  // A new attribute first: every declared index moves.
-  ASSERT_TRUE(reload(R"({"configurations":[{"name":"duel","ruleSetBody":{"name":"r",
-      "ruleLanguageVersion":"1.0","playerAttributes":[{"name":"level","type":"number","default":1},
-      {"name":"skill","type":"number","default":10},{"name":"mode","type":"string"}],
-      "teams":[{"name":"t0","minPlayers":1,"maxPlayers":1},
-      {"name":"t1","minPlayers":1,"maxPlayers":1}]}}]})")
-                  .ok());
+  ASSERT_TRUE(reload(kLevelFirst).ok());
   service_->run_once();
   TicketPtr t = get(a);
   EXPECT_EQ(t->status, TicketStatus::kSearching);
@@ -116,12 +117,7 @@ TEST_F(ReloadTest, PlayersDecodedBeforeTheReloadAreReadByTheNewRuleSet) {
   // The route decoded the request against the configuration of the time...
   StartRequest r = request("alice");
   r.rules = service_->configuration("duel")->rules.get();
-  ASSERT_TRUE(reload(R"({"configurations":[{"name":"duel","ruleSetBody":{"name":"r",
-      "ruleLanguageVersion":"1.0","playerAttributes":[{"name":"level","type":"number","default":1},
-      {"name":"skill","type":"number","default":10},{"name":"mode","type":"string"}],
-      "teams":[{"name":"t0","minPlayers":1,"maxPlayers":1},
-      {"name":"t1","minPlayers":1,"maxPlayers":1}]}}]})")
-                  .ok());
+  ASSERT_TRUE(reload(kLevelFirst).ok());
   // ...and the service starts it after the reload.
   std::string a = start(r);
   service_->run_once();
