@@ -2,6 +2,13 @@
 # (the scripts that source this file set the variables its functions read)
 # Shell functions shared by the benchmark scripts (sourced, not run).
 
+# What every script reads from the environment: the repository, the binary under test, and
+# the cores for the servers and for the load (see each script's usage).
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bin=${SESSION_API_BIN:-$root/build/session-api}
+server_cpu=${SERVER_CPU:-0}
+load_cpu=${LOAD_CPU:-1}
+
 # True when nothing listens on 127.0.0.1:$1.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -26,12 +26,8 @@
 #   HTTP_BENCH_SERVER (path to http_bench_server for --layer).
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../lib.sh
-source "$root/bench/lib.sh"
-bin=${SESSION_API_BIN:-$root/build/session-api}
-server_cpu=${SERVER_CPU:-0}
-load_cpu=${LOAD_CPU:-1}
+source "$(dirname "$0")/../lib.sh"
 rounds=5
 duration=5
 connections=50

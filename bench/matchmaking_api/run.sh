@@ -25,12 +25,8 @@
 # Environment: SESSION_API_BIN (default build/session-api), SERVER_CPU (0), LOAD_CPU (1).
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../lib.sh
-source "$root/bench/lib.sh"
-bin=${SESSION_API_BIN:-$root/build/session-api}
-server_cpu=${SERVER_CPU:-0}
-load_cpu=${LOAD_CPU:-1}
+source "$(dirname "$0")/../lib.sh"
 rounds=3
 duration=5
 connections=50

@@ -12,13 +12,9 @@
 #   build/bench/sessions/bench_sessions), SERVER_CPU (0), LOAD_CPU (1), SERVER_THREADS (1).
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
 # shellcheck source=../lib.sh
-source "$root/bench/lib.sh"
-bin=${SESSION_API_BIN:-$root/build/session-api}
+source "$(dirname "$0")/../lib.sh"
 load_bin=${BENCH_SESSIONS_BIN:-$root/build/bench/sessions/bench_sessions}
-server_cpu=${SERVER_CPU:-0}
-load_cpu=${LOAD_CPU:-1}
 server_threads=${SERVER_THREADS:-1}
 duration=5
 warmup=1
