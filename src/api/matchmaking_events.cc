@@ -1,7 +1,6 @@
 #include "api/matchmaking_events.h"
 
 #include <algorithm>
-#include <boost/json/serialize.hpp>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -24,10 +23,11 @@ constexpr size_t kMaxQueued = 65536;
 // How often expired tokens are looked for, at most.
 constexpr std::chrono::milliseconds kExpiryCheck{1000};
 
+// A recent event as the ring keeps it: the published event itself, shared with the bus and the
+// other subscribers. Its SSE text is only built when a stream is sent it.
 struct Frame {
   uint64_t seq = 0;
-  std::vector<std::string> players;
-  std::string text;  // the whole SSE event, blank line included
+  matchmaking::EventPtr event;
 };
 
 struct Entry {
@@ -57,9 +57,11 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
   State(const Clock& clock, MatchmakingEventsOptions options)
       : clock(clock), options(options), run_tag(make_run_tag()) {}
 
-  void enqueue(const matchmaking::MatchmakingEvent& event);
+  void enqueue(const matchmaking::EventPtr& event);
   void run();
-  void publish(const matchmaking::MatchmakingEvent& event);           // with mu held
+  void publish(matchmaking::EventPtr event);  // with mu held
+  // The whole SSE event, blank line included.
+  std::string text(const Frame& frame) const;
   void heartbeat();                                                   // with mu held
   std::vector<std::shared_ptr<http::ResponseStream>> take_expired();  // with mu held
   void stop();
@@ -76,7 +78,7 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
 
   mutable std::mutex mu;
   std::condition_variable cv;
-  std::deque<matchmaking::MatchmakingEvent> queued;
+  std::deque<matchmaking::EventPtr> queued;
   std::deque<Frame> ring;
   uint64_t next_seq = 1;
   uint64_t next_stream_id = 1;
@@ -87,7 +89,7 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
   std::thread thread;
 };
 
-void MatchmakingEventStreams::State::enqueue(const matchmaking::MatchmakingEvent& event) {
+void MatchmakingEventStreams::State::enqueue(const matchmaking::EventPtr& event) {
   std::lock_guard lock(mu);
   if (stopping) return;
   if (queued.size() >= kMaxQueued) queued.pop_front();
@@ -95,17 +97,23 @@ void MatchmakingEventStreams::State::enqueue(const matchmaking::MatchmakingEvent
   cv.notify_one();
 }
 
-void MatchmakingEventStreams::State::publish(const matchmaking::MatchmakingEvent& event) {
-  Frame frame;
-  frame.seq = next_seq++;
-  frame.players = event.player_ids;
-  frame.text = "id: " + run_tag + "-" + std::to_string(frame.seq) + "\nevent: " + event.type +
-               "\ndata: " + boost::json::serialize(event.envelope) + "\n\n";
-  for (const auto& player : event.player_ids) {
+std::string MatchmakingEventStreams::State::text(const Frame& frame) const {
+  return "id: " + run_tag + "-" + std::to_string(frame.seq) + "\nevent: " + frame.event->type +
+         "\ndata: " + frame.event->json() + "\n\n";
+}
+
+void MatchmakingEventStreams::State::publish(matchmaking::EventPtr event) {
+  Frame frame{next_seq++, std::move(event)};
+  std::optional<std::string> sse;  // built for the first stream that wants it
+  for (const auto& player : frame.event->player_ids) {
     auto it = streams.find(player);
     if (it == streams.end()) continue;
-    for (auto& entry : it->second) entry.stream->write(frame.text);
+    for (auto& entry : it->second) {
+      if (!sse) sse = text(frame);
+      entry.stream->write(*sse);
+    }
   }
+  if (options.replay_capacity == 0) return;
   ring.push_back(std::move(frame));
   while (ring.size() > options.replay_capacity) ring.pop_front();
 }
@@ -136,7 +144,7 @@ void MatchmakingEventStreams::State::run() {
                   [this] { return stopping || !queued.empty(); });
     if (stopping) break;
     while (!queued.empty()) {
-      publish(queued.front());
+      publish(std::move(queued.front()));
       queued.pop_front();
     }
     auto now = SteadyClock::now();
@@ -243,7 +251,9 @@ void MatchmakingEventStreams::State::handle(http::Request& request, http::Respon
     stream->write(gap ? "retry: 3000\n: some earlier events are no longer available\n\n"
                       : "retry: 3000\n\n");
     for (const Frame& frame : ring) {
-      if (frame.seq >= start && concerns(frame.players, player)) stream->write(frame.text);
+      if (frame.seq >= start && concerns(frame.event->player_ids, player)) {
+        stream->write(text(frame));
+      }
     }
     id = next_stream_id++;
     streams[player].push_back(Entry{id, player, identity.expires_at, stream});
@@ -259,10 +269,10 @@ MatchmakingEventStreams::MatchmakingEventStreams(matchmaking::EventBus& bus, con
                                                  MatchmakingEventsOptions options)
     : bus_(bus), state_(std::make_shared<State>(clock, options)) {
   state_->thread = std::thread([state = state_.get()] { state->run(); });
-  subscription_ = bus_.subscribe(
-      [weak = std::weak_ptr<State>(state_)](const matchmaking::MatchmakingEvent& event) {
+  subscription_ = bus_.subscribe(matchmaking::EventBus::Subscriber(
+      [weak = std::weak_ptr<State>(state_)](const matchmaking::EventPtr& event) {
         if (auto state = weak.lock()) state->enqueue(event);
-      });
+      }));
 }
 
 MatchmakingEventStreams::~MatchmakingEventStreams() {

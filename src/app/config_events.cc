@@ -1,7 +1,5 @@
 #include "app/config_events.h"
 
-#include <boost/json/serialize.hpp>
-
 #include "api/matchmaking_events.h"
 #include "app/routes.h"
 #include "matchmaking/service.h"
@@ -11,7 +9,8 @@ namespace sapi::app {
 namespace {
 
 // Hands every event of a configuration with a notificationTarget to the webhook sender. The
-// subscriber only serialises and queues: it runs on a matchmaking thread.
+// subscriber only queues the serialisation the event shares with the SSE stream: it runs on a
+// matchmaking thread.
 class WebhookRelay {
  public:
   WebhookRelay(matchmaking::MatchmakingService& service,
@@ -23,8 +22,7 @@ class WebhookRelay {
           if (config == nullptr || config->notification_target.empty()) return;
           const auto* id = event.envelope.if_contains("id");
           std::string event_id = id && id->is_string() ? std::string(id->as_string()) : "";
-          sender->enqueue(config->notification_target, boost::json::serialize(event.envelope),
-                          std::move(event_id));
+          sender->enqueue(config->notification_target, event.json(), std::move(event_id));
         });
   }
   ~WebhookRelay() {

@@ -470,6 +470,8 @@ void Lifecycle::record_wait(double seconds) {
 
 void Lifecycle::emit(std::string_view type, const std::vector<const TicketView*>& tickets,
                      boost::json::object detail, Clock::TimePoint now) {
+  // Without a subscriber the envelope would be built only to be dropped.
+  if (!events_.has_subscribers()) return;
   events_.publish(make_event(config_, options_.region, options_.account, type, tickets,
                              std::move(detail), now));
 }
