@@ -1,12 +1,62 @@
 #include "app/fleet.h"
 
 #include <map>
+#include <mutex>
 
 #include "api/game_servers_api.h"
 #include "app/config_fleet.h"
 #include "fleet/queue.h"
 
 namespace sapi::app {
+namespace {
+
+// Cancels the active backfill ticket of a game session that ended: its players are gone, and
+// a match found for it could only fail to place. The fleet is built (and may end game
+// sessions) before the matchmaking service exists and is released after it, so the link is
+// made once both exist and cut before the service goes; the mutex keeps a call under way from
+// outliving the service.
+class BackfillCancelling {
+ public:
+  BackfillCancelling(matchmaking::MatchmakingService* service, obs::Logger& log)
+      : service_(service), log_(log) {}
+
+  void game_session_ended(const std::string& game_session_arn) {
+    std::lock_guard lock(mu_);
+    if (!service_) return;
+    auto ticket_id = service_->active_backfill(game_session_arn);
+    if (!ticket_id) return;
+    log_.info("cancelling the backfill of an ended game session",
+              {{"ticket_id", *ticket_id}, {"game_session_arn", game_session_arn}});
+    // A ticket being placed cannot be cancelled; its placement onto the ended game session
+    // fails on its own.
+    service_->cancel(*ticket_id, [](const Result<matchmaking::TicketPtr>&) {});
+  }
+
+  void detach() {
+    std::lock_guard lock(mu_);
+    service_ = nullptr;
+  }
+
+ private:
+  std::mutex mu_;
+  matchmaking::MatchmakingService* service_;
+  obs::Logger& log_;
+};
+
+// Kept by Services after the matchmaking service, hence released before it.
+class BackfillCancellingLink {
+ public:
+  explicit BackfillCancellingLink(std::shared_ptr<BackfillCancelling> link)
+      : link_(std::move(link)) {}
+  BackfillCancellingLink(const BackfillCancellingLink&) = delete;
+  BackfillCancellingLink& operator=(const BackfillCancellingLink&) = delete;
+  ~BackfillCancellingLink() { link_->detach(); }
+
+ private:
+  std::shared_ptr<BackfillCancelling> link_;
+};
+
+}  // namespace
 
 Result<fleet::Fleet*> create_fleet(Services& services) {
   const auto& f = services.config.section<FleetConfig>();
@@ -53,7 +103,12 @@ void mount_fleet(Services& services, http::Router& router, const api::GameServer
   api::GameServerRouteOptions options;
   options.json = services.json;
   api::add_game_server_routes(router, auth, fleet, services.clock, options);
-  if (service) api::add_backfill_routes(router, auth, fleet, *service, services.json);
+  if (!service) return;
+  api::add_backfill_routes(router, auth, fleet, *service, services.json);
+  auto cancelling = std::make_shared<BackfillCancelling>(service, services.log);
+  fleet.set_on_game_session_terminated(
+      [cancelling](const std::string& arn) { cancelling->game_session_ended(arn); });
+  services.keep(std::make_unique<BackfillCancellingLink>(cancelling));
 }
 
 }  // namespace sapi::app

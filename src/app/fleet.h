@@ -16,7 +16,8 @@ namespace sapi::app {
 Result<fleet::Fleet*> create_fleet(Services& services);
 
 // Mounts the game-server API (docs/game-server-api.md) behind `auth`, with the backfill
-// routes when there is a matchmaking `service`.
+// routes when there is a matchmaking `service`; then a game session that ends also cancels
+// its active backfill ticket.
 void mount_fleet(Services& services, http::Router& router, const api::GameServerAuth& auth,
                  fleet::Fleet& fleet, matchmaking::MatchmakingService* service);
 

@@ -35,7 +35,8 @@ Fleet::Fleet(FleetOptions options, store::FleetStore* store, const Clock& clock,
     : options_(std::move(options)),
       store_(store),
       clock_(clock),
-      metrics_(metrics ? std::make_unique<Metrics>(*metrics) : nullptr) {}
+      metrics_(metrics ? std::make_unique<Metrics>(*metrics) : nullptr),
+      on_terminated_(options_.on_game_session_terminated) {}
 
 Result<std::unique_ptr<Fleet>> Fleet::create(FleetOptions options, store::FleetStore* store,
                                              const Clock& clock, obs::Registry* metrics) {
@@ -46,6 +47,11 @@ Result<std::unique_ptr<Fleet>> Fleet::create(FleetOptions options, store::FleetS
 }
 
 Fleet::~Fleet() { stop(); }
+
+void Fleet::set_on_game_session_terminated(std::function<void(const std::string&)> hook) {
+  std::lock_guard lock(mu_);
+  on_terminated_ = std::move(hook);
+}
 
 Status Fleet::restore() {
   if (!store_) return {};
@@ -227,6 +233,9 @@ void Fleet::terminate(GameSession& session, Deferred& deferred, store::WriteDone
   if (!session.placement_id.empty()) placement_lost(session, deferred);
   changed(session, deferred, std::move(durable));
   update_gauges();
+  if (on_terminated_) {
+    deferred.push_back([hook = on_terminated_, arn = session.game_session_arn] { hook(arn); });
+  }
 }
 
 void Fleet::remove_server(const std::string& id, Deferred& deferred, store::WriteDone durable) {

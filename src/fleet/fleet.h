@@ -50,6 +50,10 @@ struct FleetOptions {
   // The queue called `name` (PlacementRequest::queue), or nullopt when there is none (the
   // placement fails). Unset: only the embedded `default` exists.
   std::function<std::optional<QueueConfig>(const std::string& name)> queue_named;
+  // Runs with the game session's ARN each time one becomes TERMINATED (ended by its server,
+  // its server reaped or deregistered, its placement lost), outside the fleet's mutex, so that
+  // what waits on the game session (a backfill ticket) can stop. Unset: nothing runs.
+  std::function<void(const std::string& game_session_arn)> on_game_session_terminated;
 };
 
 class Fleet final : public matchmaking::Placer {
@@ -130,6 +134,11 @@ class Fleet final : public matchmaking::Placer {
   // server of `access_key_id` and still holds (running, or ended less than
   // finished_retention ago).
   bool had_player_session(const std::string& access_key_id, const std::string& player_id) const;
+
+  // Replaces FleetOptions::on_game_session_terminated, for an owner that builds what the hook
+  // calls after the fleet (the matchmaking service, whose Placer the fleet is). A call already
+  // under way may still run the previous hook.
+  void set_on_game_session_terminated(std::function<void(const std::string&)> hook);
 
   // Counts, for metrics and tests.
   size_t server_count() const;
@@ -215,6 +224,7 @@ class Fleet final : public matchmaking::Placer {
   uint64_t next_sequence_ = 0;
   std::vector<Waiter> server_waiters_;
   std::vector<Waiter> session_waiters_;
+  std::function<void(const std::string&)> on_terminated_;
 
   Clock::TimePoint next_purge_;
   bool stopping_ = false;

@@ -317,6 +317,37 @@ TEST_F(FleetTest, ADeadServersActiveSessionsEnd) {
   EXPECT_EQ(after->status, GameSessionStatus::kTerminated);
 }
 
+TEST_F(FleetTest, EachWayAGameSessionEndsReportsItsArnOnce) {
+  std::vector<std::string> ended;
+  fleet_->set_on_game_session_terminated([&](const std::string& arn) { ended.push_back(arn); });
+  std::vector<matchmaking::PlacementResult> results;
+  auto running = [&](const std::string& server, const std::string& player) {
+    EXPECT_TRUE(fleet_->register_server(kKey, spec(server), {}).ok());
+    GameSession g = placed(server, {player}, &results);
+    EXPECT_TRUE(fleet_->activate(kKey, g.game_session_id, {}).ok());
+    return g;
+  };
+
+  GameSession by_end = running("a", "p1");
+  ASSERT_TRUE(fleet_->end_game_session(kKey, by_end.game_session_id, {}).ok());
+  ASSERT_TRUE(fleet_->end_game_session(kKey, by_end.game_session_id, {}).ok());
+  EXPECT_EQ(ended, std::vector<std::string>{by_end.game_session_arn});
+  ASSERT_TRUE(fleet_->deregister_server(kKey, "a", {}).ok());  // nothing left running on it
+  EXPECT_EQ(ended.size(), 1u);
+
+  GameSession by_deregister = running("b", "p2");
+  ASSERT_TRUE(fleet_->deregister_server(kKey, "b", {}).ok());
+  ASSERT_EQ(ended.size(), 2u);
+  EXPECT_EQ(ended[1], by_deregister.game_session_arn);
+
+  GameSession by_reaping = running("c", "p3");
+  clock_.advance(seconds(30));
+  fleet_->tick();
+  ASSERT_EQ(ended.size(), 3u);
+  EXPECT_EQ(ended[2], by_reaping.game_session_arn);
+  EXPECT_NE(by_end.game_session_arn, by_reaping.game_session_arn);
+}
+
 TEST_F(FleetTest, GameSessionsAndServersSurviveARestart) {
   store::testing::TempDir dir;
   store::StoreOptions options;

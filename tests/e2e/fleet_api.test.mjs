@@ -105,6 +105,40 @@ async function matchOnRegisteredHost(server, a, b) {
   return { gs, other: otherCreds, poll };
 }
 
+// The `detail` of each event on GET /matchmaking/events for `playerId`, as they arrive.
+async function eventsOf(t, server, playerId) {
+  const token = await playerTokens(server, server.dataDir)(playerId);
+  const controller = new AbortController();
+  t.after(() => controller.abort());
+  const res = await server.fetch(`${BASE}/matchmaking/events`, {
+    headers: { authorization: `Bearer ${token}` }, signal: controller.signal,
+  });
+  assert.equal(res.status, 200);
+  const details = [];
+  (async () => {
+    let raw = '';
+    try {
+      for await (const chunk of res.body) {
+        raw += Buffer.from(chunk).toString();
+        let end;
+        while ((end = raw.indexOf('\n\n')) >= 0) {
+          const data = raw.slice(0, end).split('\n').find((l) => l.startsWith('data: '));
+          raw = raw.slice(end + 2);
+          if (data) details.push(JSON.parse(data.slice(6)).detail);
+        }
+      }
+    } catch {
+      // aborted at the end of the test
+    }
+  })();
+  return details;
+}
+
+async function until(condition, what, seen) {
+  for (let i = 0; i < 200 && !condition(); i++) await sleep(25);
+  assert.ok(condition(), `timed out waiting for ${what}; saw ${JSON.stringify(seen)}`);
+}
+
 async function waitForStatus(call, ticketId, status) {
   for (let i = 0; i < 200; i++) {
     const r = await call('GET', `/matchmaking/status/${ticketId}`);
@@ -312,6 +346,32 @@ test('one backfill at a time per game session, stopped by the game server', asyn
   assert.deepEqual(stopped.json, { ticketId: started.json.ticketId, status: 'CANCELLED' });
   const again = await gs('POST', `/game-sessions/${id}/backfill`, {});
   assert.equal(again.status, 200, again.text);
+  assert.equal((await server.stop()).code, 0);
+});
+
+test('a game session that ends cancels its active backfill at once', async (t) => {
+  const server = await start(t);
+  const { gs, poll } = await matchOnRegisteredHost(server, 'jade', 'kurt');
+  const id = (await poll).json.gameSession.gameSessionId;
+  assert.equal((await gs('POST', `/game-sessions/${id}/activate`)).status, 200);
+
+  // A backfill ticket lists the seated players, so jade's event stream carries its events;
+  // reading them changes nothing, unlike the DELETE route, which would cancel the ticket.
+  const events = await eventsOf(t, server, 'jade');
+  const started = await gs('POST', `/game-sessions/${id}/backfill`, {});
+  assert.equal(started.status, 200, started.text);
+  const { ticketId } = started.json;
+  const of = (type) => () => events.find((d) => d.type === type &&
+    d.tickets.some((ticket) => ticket.ticketId === ticketId));
+  await until(of('MatchmakingSearching'), `backfill ${ticketId} searching`, events);
+  assert.equal(of('MatchmakingCancelled')(), undefined);
+
+  const ended = await gs('POST', `/game-sessions/${id}/end`);
+  assert.equal(ended.status, 200, ended.text);
+  await until(of('MatchmakingCancelled'), `backfill ${ticketId} cancelled`, events);
+  // Stopping an ended ticket returns it unchanged.
+  const stopped = await gs('DELETE', `/game-sessions/${id}/backfill/${ticketId}`);
+  assert.deepEqual(stopped.json, { ticketId, status: 'CANCELLED' });
   assert.equal((await server.stop()).code, 0);
 });
 
