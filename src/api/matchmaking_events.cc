@@ -92,9 +92,16 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
 void MatchmakingEventStreams::State::enqueue(const matchmaking::EventPtr& event) {
   std::lock_guard lock(mu);
   if (stopping) return;
+  // With no stream open and nothing ahead of it, the event only goes into the replay ring:
+  // doing that here is cheap and spares waking the stream thread for every event.
+  if (streams.empty() && queued.empty()) {
+    publish(event);
+    return;
+  }
   if (queued.size() >= kMaxQueued) queued.pop_front();
   queued.push_back(event);
-  cv.notify_one();
+  // A non-empty queue has had its wake-up already; the thread drains it all at once.
+  if (queued.size() == 1) cv.notify_one();
 }
 
 std::string MatchmakingEventStreams::State::text(const Frame& frame) const {

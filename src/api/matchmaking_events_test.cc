@@ -196,6 +196,23 @@ TEST_F(MatchmakingEventsTest, LastEventIdResumesWithTheEventsMissedMeanwhile) {
   EXPECT_EQ(bytes.find("no longer available"), std::string::npos);
 }
 
+TEST_F(MatchmakingEventsTest, ABurstOfEventsArrivesWholeAndInOrder) {
+  start();
+  auto alice = subscribe("alice");
+  for (int i = 0; i < 200; ++i) {
+    bus_.publish(event("MatchmakingSearching", {"alice"}, "t" + std::to_string(i)));
+  }
+  ASSERT_TRUE(read_until(*alice, "\"t199\""));
+  const std::string& bytes = alice->buffered();
+  EXPECT_EQ(event_ids(bytes).size(), 200u);
+  size_t at = 0;
+  for (int i = 0; i < 200; ++i) {
+    size_t next = bytes.find("\"t" + std::to_string(i) + "\"", at);
+    ASSERT_NE(next, std::string::npos) << i;
+    at = next;
+  }
+}
+
 TEST_F(MatchmakingEventsTest, AResumePointOlderThanTheRingIsSaidToHaveAGap) {
   MatchmakingEventsOptions options;
   options.replay_capacity = 2;
