@@ -107,13 +107,16 @@ TEST_F(BacklogTest, HeartbeatsAndActivationsStayPromptAndTheBacklogDrainsOldestF
   for (int i = 0; i < kBacklog; ++i) place(waiting_id(i));
   ASSERT_EQ(fleet_->pending_placements(), static_cast<size_t>(kBacklog + 100));
 
-  // The fleet goes over the backlog again and again, as its tick thread does.
+  // The fleet goes over the backlog again and again, as its tick thread does (every
+  // FleetOptions::tick_interval).
   std::atomic<bool> stop{false};
   std::atomic<int> ticks{0};
+  const auto interval = FleetOptions{}.tick_interval;
   std::thread ticker([&] {
     while (!stop) {
       fleet_->tick();
       ++ticks;
+      std::this_thread::sleep_for(interval);
     }
   });
   std::vector<double> heartbeat_ms;
