@@ -98,6 +98,10 @@ void Fleet::run_all(Deferred& deferred) {
   deferred.clear();
 }
 
+void Fleet::acknowledge_unchanged(store::WriteDone durable, Deferred& deferred) {
+  if (durable) deferred.push_back([durable = std::move(durable)] { durable({}); });
+}
+
 void Fleet::run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {

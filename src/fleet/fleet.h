@@ -166,6 +166,8 @@ class Fleet final : public matchmaking::Placer {
   Status restore();
   void run();
   static void run_all(Deferred& deferred);
+  // A call that changed nothing is already durable: acknowledges `durable` after the mutex.
+  static void acknowledge_unchanged(store::WriteDone durable, Deferred& deferred);
 
   // All below: mu_ held.
   Result<GameServer*> owned_server(const std::string& key, const std::string& id);

@@ -38,7 +38,7 @@ Result<GameSession> Fleet::activate(const std::string& access_key_id,
       return failed_precondition("game session " + game_session_id + " is TERMINATED");
     }
     if (g.status == GameSessionStatus::kActive) {
-      if (durable) deferred.push_back([durable] { durable({}); });
+      acknowledge_unchanged(std::move(durable), deferred);
     } else {
       g.status = GameSessionStatus::kActive;
       fulfil(g, deferred);
@@ -128,7 +128,7 @@ Result<PlayerSession> Fleet::remove_player_session(const std::string& access_key
       retry_pending(deferred);
     } else {
       copy = *p;
-      if (durable) deferred.push_back([durable] { durable({}); });
+      acknowledge_unchanged(std::move(durable), deferred);
     }
   }
   run_all(deferred);
@@ -146,7 +146,7 @@ Result<GameSession> Fleet::end_game_session(const std::string& access_key_id,
     if (!session.ok()) return session.status();
     GameSession& g = **session;
     if (g.status == GameSessionStatus::kTerminated) {
-      if (durable) deferred.push_back([durable] { durable({}); });
+      acknowledge_unchanged(std::move(durable), deferred);
     } else {
       terminate(g, deferred, std::move(durable));
       retry_pending(deferred);
