@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "api/error.h"
+#include "api/game_server_bodies.h"
 
 namespace sapi::api {
 namespace json = boost::json;
@@ -108,68 +109,6 @@ std::string param(const http::Request& request, std::string_view name) {
   return std::string(request.path_param(name).value_or(""));
 }
 
-Result<std::string> string_field(const json::object& body, std::string_view key, bool required) {
-  const json::value* v = body.if_contains(key);
-  if (!v || v->is_null()) {
-    if (required) return invalid_argument(std::string(key) + " is required");
-    return std::string();
-  }
-  if (!v->is_string()) return invalid_argument(std::string(key) + " must be a string");
-  return std::string(v->get_string());
-}
-
-Result<int> int_field(const json::object& body, std::string_view key, bool required, int64_t min,
-                      int64_t max) {
-  const json::value* v = body.if_contains(key);
-  if (!v || v->is_null()) {
-    if (required) return invalid_argument(std::string(key) + " is required");
-    return static_cast<int>(min);
-  }
-  auto n = v->if_int64();
-  auto u = v->if_uint64();
-  if (!n && !u) return invalid_argument(std::string(key) + " must be a whole number");
-  int64_t value = n ? *n : static_cast<int64_t>(std::min<uint64_t>(*u, INT64_MAX));
-  if (value < min || value > max) {
-    return invalid_argument(std::string(key) + " must be " + std::to_string(min) + ".." +
-                            std::to_string(max));
-  }
-  return static_cast<int>(value);
-}
-
-// Optional fields may be absent or null.
-bool present(const json::object& body, std::string_view key) {
-  const json::value* v = body.if_contains(key);
-  return v && !v->is_null();
-}
-
-Result<fleet::GameServerSpec> decode_registration(const json::object& body) {
-  fleet::GameServerSpec spec;
-  auto id = string_field(body, "gameServerId", false);
-  auto ip = string_field(body, "ipAddress", true);
-  auto dns = string_field(body, "dnsName", false);
-  auto location = string_field(body, "location", true);
-  auto port = int_field(body, "port", true, 1, 65535);
-  auto max_players = int_field(body, "maxPlayers", true, 1, 200);
-  for (const Status* s : {&id.status(), &ip.status(), &dns.status(), &location.status(),
-                          &port.status(), &max_players.status()}) {
-    if (!s->ok()) return *s;
-  }
-  spec.game_server_id = *id;
-  spec.ip_address = *ip;
-  spec.dns_name = *dns;
-  spec.location = *location;
-  spec.port = *port;
-  spec.max_players = *max_players;
-  if (const json::value* labels = body.if_contains("labels"); labels && !labels->is_null()) {
-    if (!labels->is_object()) return invalid_argument("labels must be an object of strings");
-    for (const auto& [k, v] : labels->get_object()) {
-      if (!v.is_string()) return invalid_argument("labels must be an object of strings");
-      spec.labels[std::string(k)] = std::string(v.get_string());
-    }
-  }
-  return spec;
-}
-
 json::object player_session_json(const fleet::PlayerSession& p, bool with_game_session) {
   json::object o{{"playerSessionId", p.player_session_id},
                  {"playerId", p.player_id},
@@ -233,29 +172,10 @@ void add_server_routes(http::Router& router, const GameServerAuth& auth, Fleet& 
       http::Method::kPost, "/game-servers/{gameServerId}/heartbeat",
       auth.require_game_server([&fleet, options](http::Request& request, http::Responder responder,
                                                  const GameServer& caller) {
-        json::object body;
-        if (!request.body.empty()) {
-          auto parsed = parse_json_object(request.body, options.json);
-          if (!parsed.ok()) return responder.send(error_response(parsed.status()));
-          body = std::move(*parsed);
-        }
-        std::optional<int> players;
-        if (present(body, "playerCount")) {
-          auto n = int_field(body, "playerCount", true, 0, 100000);
-          if (!n.ok()) return responder.send(error_response(n.status()));
-          players = *n;
-        }
-        std::optional<fleet::Health> health;
-        if (present(body, "health")) {
-          auto h = string_field(body, "health", true);
-          if (!h.ok() || (*h != "HEALTHY" && *h != "UNHEALTHY")) {
-            return responder.send(
-                error_response(invalid_argument("health must be HEALTHY or UNHEALTHY")));
-          }
-          health = *h == "HEALTHY" ? fleet::Health::kHealthy : fleet::Health::kUnhealthy;
-        }
-        auto s =
-            fleet.heartbeat(caller.access_key_id, param(request, "gameServerId"), players, health);
+        auto beat = decode_heartbeat(request.body, options.json);
+        if (!beat.ok()) return responder.send(error_response(beat.status()));
+        auto s = fleet.heartbeat(caller.access_key_id, param(request, "gameServerId"),
+                                 beat->player_count, beat->health);
         if (!s.ok()) return responder.send(fleet_error(s.status(), "GAME_SERVER_NOT_FOUND"));
         responder.send(ok({{"gameServerId", s->spec.game_server_id},
                            {"status", "ACTIVE"},
