@@ -224,11 +224,12 @@ void add_session_routes(http::Router& router, const GameServerAuth& auth, Fleet&
   using Transition = Result<fleet::GameSession> (Fleet::*)(const std::string& access_key_id,
                                                            const std::string& game_session_id,
                                                            store::WriteDone durable);
+  // `transition = transition`: clang before 16 cannot capture a structured binding by name.
   for (auto [action, transition] :
        {std::pair<const char*, Transition>{"activate", &Fleet::activate},
         std::pair<const char*, Transition>{"end", &Fleet::end_game_session}}) {
     router.add(http::Method::kPost, std::string("/game-sessions/{gameSessionId}/") + action,
-               auth.require_game_server([&fleet, session_body, transition](
+               auth.require_game_server([&fleet, session_body, transition = transition](
                                             http::Request& request, http::Responder responder,
                                             const GameServer& caller) {
                  durable_call<fleet::GameSession>(
