@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
+#include <system_error>
 
 #include "flexmatch/rule_set_parser.h"
 
@@ -103,12 +103,24 @@ class ConfigurationReader {
   std::vector<std::string>& errors_;
 };
 
+// Configuration documents and rule sets are small: a path naming a device (/dev/zero) or a
+// huge file is a mistake to report, not to read until memory runs out.
+constexpr size_t kMaxFileBytes = 16 << 20;
+
 Result<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return invalid_argument("cannot read " + path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return invalid_argument("cannot read " + path + ": not a regular file");
+  }
+  std::string out;
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    out.append(chunk, static_cast<size_t>(in.gcount()));
+    if (out.size() > kMaxFileBytes) return invalid_argument(path + ": larger than 16 MiB");
+  }
+  return out;
 }
 
 // Parses `body` as a rule set; on failure adds the validator's messages to `errors`.

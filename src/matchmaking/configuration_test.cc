@@ -86,6 +86,23 @@ TEST(Configurations, RuleSetFilesAreReadRelativeToTheConfigurationsFile) {
   EXPECT_FALSE(missing.ok());
 }
 
+// Found by fuzz_configurations: a rule-set path at a device was read until memory ran out.
+TEST(Configurations, ARuleSetFileMustBeAnOrdinaryFileOfReasonableSize) {
+  auto device = parse_configurations(
+      R"({"configurations": [{"name": "z", "ruleSetFile": "/dev/zero"}]})", ".");
+  ASSERT_FALSE(device.ok());
+  EXPECT_NE(device.status().message().find("/dev/zero: not a regular file"), std::string::npos)
+      << device.status().message();
+
+  store::testing::TempDir dir;
+  std::ofstream(dir.path() + "/huge.json") << std::string((16 << 20) + 1, ' ');
+  auto huge = parse_configurations(
+      R"({"configurations": [{"name": "h", "ruleSetFile": "huge.json"}]})", dir.path());
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("larger than 16 MiB"), std::string::npos)
+      << huge.status().message();
+}
+
 TEST(Configurations, DuplicateNamesAreRefused) {
   auto parsed = parse_configurations(
       R"({"configurations": [{"name": "c", "ruleSetFile": "config/matchmaking/two-teams.json"},
