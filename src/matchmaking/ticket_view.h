@@ -89,8 +89,11 @@ struct TicketView {
 // connection) before it searches again; a backfill ticket's players keep their team.
 void clear_match(TicketView& t);
 
-// The ticket as the store keeps it (the `state` blob of a TicketRecord), and back. Attributes
-// are kept in GameLift's encoding, decoded against `rules` when read.
+// The ticket as the store keeps it (the `state` blob of a TicketRecord), and back
+// (ticket_state.cc). Written in a compact binary form; JSON states written by earlier releases
+// are still read. Attributes are kept by name and type, decoded against `rules` when read
+// (defaults for missing ones; a stored type that differs from the declared one is an error);
+// with null `rules` the players come back without attributes. Corrupt input is an error.
 std::string serialize_state(const TicketView& t, const flexmatch::RuleSet* rules);
 Result<TicketView> deserialize_state(std::string_view state, const flexmatch::RuleSet* rules);
 

@@ -1,0 +1,272 @@
+// Durable matchmaking-ticket writes as `POST /matchmaking/start` makes them, without HTTP:
+// each ticket is written QUEUED (acknowledged when durable, like the 200 of the start route),
+// then, from another thread (as the matchmaking thread does once it matched the ticket), once
+// more with its final status. A ticket's final write is submitted as soon as its QUEUED write
+// is acknowledged, so it always lands in a later batch.
+//
+//   bench_tickets [--seconds 3] [--concurrency 400] [--sequential-ids] [--dir DIR]
+//
+// Prints tickets/s, the mean batch and the CPU time per ticket of the writer thread and of
+// the whole process (the writer plus the thread that encodes and submits), and how long
+// encoding the state takes per ticket.
+
+#include <fmt/format.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "flexmatch/rule_set_parser.h"
+#include "matchmaking/ticket_view.h"
+#include "store/store.h"
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+namespace mm = sapi::matchmaking;
+
+uint64_t mix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+double cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return secs(usage.ru_utime) + secs(usage.ru_stime);
+}
+
+// CPU seconds of this process's threads named `name`.
+double thread_cpu_seconds(const std::string& name) {
+  double total = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string n;
+    std::getline(comm, n);
+    if (n != name) continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    auto fields = line.substr(line.rfind(')') + 2);
+    std::istringstream in(fields);
+    std::string skip;
+    for (int i = 3; i < 14; ++i) in >> skip;  // fields 3..13
+    long utime = 0, stime = 0;
+    in >> utime >> stime;
+    total += double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+  }
+  return total;
+}
+
+class BatchCounter final : public sapi::store::StoreObserver {
+ public:
+  void on_batch(size_t writes, std::chrono::nanoseconds, bool) override {
+    batches_++;
+    writes_ += writes;
+  }
+  void on_operation(std::string_view, std::chrono::nanoseconds, bool) override {}
+  double mean_batch() const { return batches_ ? double(writes_) / double(batches_) : 0; }
+
+ private:
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> writes_{0};
+};
+
+constexpr std::string_view kRuleSet = R"({
+  "ruleLanguageVersion": "1.0",
+  "playerAttributes": [{"name": "skill", "type": "number", "default": 10}],
+  "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 1},
+            {"name": "blue", "minPlayers": 1, "maxPlayers": 1}]})";
+
+class Load {
+ public:
+  Load(sapi::store::TicketStore& store, const sapi::flexmatch::RuleSet& rules, int concurrency,
+       bool sequential_ids)
+      : store_(store), rules_(rules), concurrency_(concurrency), sequential_(sequential_ids) {}
+
+  // Returns the number of tickets acknowledged QUEUED; failures counted in failures().
+  uint64_t run(std::chrono::seconds duration) {
+    started_ = Steady::now();
+    deadline_ = started_ + duration;
+    std::thread worker([this] { work(); });
+    for (int i = 0; i < concurrency_; ++i) submit_queued(next_++);
+    {
+      std::unique_lock lock(mu_);
+      cv_done_.wait(lock, [this] { return in_flight_ == 0 && Steady::now() >= deadline_; });
+      stop_ = true;
+      cv_work_.notify_one();
+    }
+    worker.join();
+    // The final writes still queued: wait until each is durable.
+    std::unique_lock lock(mu_);
+    cv_done_.wait(lock, [this] { return finals_in_flight_ == 0; });
+    elapsed_ = std::chrono::duration<double>(Steady::now() - started_).count();
+    return acked_;
+  }
+
+  uint64_t failures() const { return failures_; }
+  double elapsed() const { return elapsed_; }
+  double encode_seconds() const { return encode_ns_ / 1e9; }
+
+ private:
+  std::string id(uint64_t n) const {
+    uint64_t a = sequential_ ? n : mix(n), b = mix(n ^ 0x5555);
+    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                       a & 0xfff, b >> 48, b & 0xffffffffffffULL);
+  }
+
+  mm::TicketView view(uint64_t n) const {
+    mm::TicketView t;
+    t.ticket_id = id(n);
+    t.configuration = "duel";
+    t.owner_player_id = fmt::format("bench-{}", n % 200 + 1);
+    t.status = mm::TicketStatus::kQueued;
+    t.start_time = sapi::Clock::system().now();
+    mm::PlayerView p;
+    p.player_id = t.owner_player_id;
+    p.decoded.id = p.player_id;
+    p.decoded.attributes.push_back(sapi::flexmatch::AttributeValue::number(double(n % 50)));
+    p.decoded.latencies.push_back({"eu-west-1", 50});
+    t.players.push_back(std::move(p));
+    return t;
+  }
+
+  sapi::store::TicketRecord record(const mm::TicketView& t) {
+    auto started = Steady::now();
+    std::string state = mm::serialize_state(t, &rules_);
+    encode_ns_ += double((Steady::now() - started).count());
+    return {t.ticket_id,
+            t.configuration,
+            t.owner_player_id,
+            std::string(mm::status_name(t.status)),
+            mm::is_final(t.status),
+            t.start_time,
+            std::move(state),
+            sapi::Clock::system().now()};
+  }
+
+  void submit_queued(uint64_t n) {
+    {
+      std::lock_guard lock(mu_);
+      in_flight_++;
+    }
+    store_.put_ticket(record(view(n)), [this, n](sapi::Status s) {
+      std::lock_guard lock(mu_);
+      in_flight_--;
+      if (!s.ok()) failures_++;
+      if (s.ok()) acked_++;
+      if (s.ok()) matched_.push_back(n);
+      cv_work_.notify_one();
+      if (in_flight_ == 0) cv_done_.notify_all();
+    });
+  }
+
+  // The matchmaking thread's part: the final write of each acknowledged ticket, and the next
+  // ticket in its place while the run lasts.
+  void work() {
+    std::unique_lock lock(mu_);
+    for (;;) {
+      cv_work_.wait(lock, [this] { return stop_ || !matched_.empty(); });
+      if (matched_.empty()) return;
+      std::deque<uint64_t> batch;
+      batch.swap(matched_);
+      lock.unlock();
+      for (uint64_t n : batch) {
+        mm::TicketView t = view(n);
+        t.status = mm::TicketStatus::kCompleted;
+        t.status_reason = std::string(mm::kReasonMatched);
+        t.end_time = sapi::Clock::system().now();
+        t.match_id = fmt::format("{}-1", id(n + 7).substr(0, 8));
+        t.players[0].team = n % 2 ? "red" : "blue";
+        t.players[0].player_session_id = "psess-" + id(n + 13);
+        {
+          std::lock_guard l(mu_);
+          finals_in_flight_++;
+        }
+        store_.put_ticket(record(t), [this](sapi::Status s) {
+          std::lock_guard l(mu_);
+          finals_in_flight_--;
+          if (!s.ok()) failures_++;
+          if (finals_in_flight_ == 0) cv_done_.notify_all();
+        });
+        if (Steady::now() < deadline_) submit_queued(next_++);
+      }
+      lock.lock();
+    }
+  }
+
+  sapi::store::TicketStore& store_;
+  const sapi::flexmatch::RuleSet& rules_;
+  const int concurrency_;
+  const bool sequential_;
+  std::mutex mu_;
+  std::condition_variable cv_done_, cv_work_;
+  std::deque<uint64_t> matched_;
+  Steady::time_point started_, deadline_;
+  std::atomic<uint64_t> next_{0};
+  int in_flight_ = 0;
+  int finals_in_flight_ = 0;
+  uint64_t acked_ = 0;
+  uint64_t failures_ = 0;
+  bool stop_ = false;
+  double elapsed_ = 0;
+  std::atomic<double> encode_ns_{0};
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Durable matchmaking-ticket writes: QUEUED, then the final status"};
+  int seconds = 3;
+  int concurrency = 400;
+  bool sequential_ids = false;
+  std::string dir = fmt::format("bench-tickets-data-{}", getpid());
+  app.add_option("--seconds", seconds, "Duration of the run")->check(CLI::Range(1, 600));
+  app.add_option("--concurrency", concurrency, "QUEUED writes in flight")
+      ->check(CLI::Range(1, 100000));
+  app.add_flag("--sequential-ids", sequential_ids, "Ticket ids in order instead of random");
+  app.add_option("--dir", dir, "Scratch data directory (on the disk to measure; removed)");
+  CLI11_PARSE(app, argc, argv);
+
+  auto parsed = sapi::flexmatch::parse_rule_set(kRuleSet);
+  if (!parsed.ok()) return 2;
+  std::filesystem::remove_all(dir);
+  sapi::store::StoreOptions options;
+  options.data_dir = dir;
+  auto counter = std::make_shared<BatchCounter>();
+  auto store = sapi::store::open_store(options, counter);
+  if (!store.ok()) {
+    fmt::print(stderr, "cannot open store: {}\n", store.status().to_string());
+    return 1;
+  }
+  Load load((*store)->tickets(), *parsed.rule_set, concurrency, sequential_ids);
+  double cpu_before = cpu_seconds(), writer_before = thread_cpu_seconds("store-writer");
+  uint64_t tickets = load.run(std::chrono::seconds(seconds));
+  double cpu = cpu_seconds() - cpu_before;
+  double writer = thread_cpu_seconds("store-writer") - writer_before;
+  (*store)->close();
+  auto db_bytes = std::filesystem::file_size(std::filesystem::path(dir) / options.file_name);
+  std::filesystem::remove_all(dir);
+  double n = double(std::max<uint64_t>(1, tickets));
+  fmt::print(
+      "{} tickets ({} ids), {} in flight: {:.0f} tickets/s, mean batch {:.1f}, writer {:.1f} "
+      "us/ticket, process {:.1f} us/ticket (encoding {:.2f}), database {:.0f} bytes/ticket, "
+      "failures {}\n",
+      tickets, sequential_ids ? "sequential" : "random", concurrency,
+      double(tickets) / load.elapsed(), counter->mean_batch(), writer * 1e6 / n, cpu * 1e6 / n,
+      load.encode_seconds() * 1e6 / n, double(db_bytes) / n, load.failures());
+  return load.failures() == 0 ? 0 : 1;
+}
