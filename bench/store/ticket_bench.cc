@@ -4,7 +4,10 @@
 // more with its final status. A ticket's final write is submitted as soon as its QUEUED write
 // is acknowledged, so it always lands in a later batch.
 //
-//   bench_tickets [--seconds 3] [--concurrency 400] [--sequential-ids] [--dir DIR]
+//   bench_tickets [--seconds 3] [--concurrency 400] [--random-ids] [--dir DIR]
+//
+// Ticket ids are made as the service makes them (time-ordered UUIDs); --random-ids makes
+// them random (version 4, as earlier releases did and as callers may choose them).
 //
 // Prints tickets/s, the mean batch and the CPU time per ticket of the writer thread and of
 // the whole process (the writer plus the thread that encodes and submits), and how long
@@ -27,6 +30,7 @@
 #include <vector>
 
 #include "flexmatch/rule_set_parser.h"
+#include "matchmaking/ids.h"
 #include "matchmaking/ticket_view.h"
 #include "store/store.h"
 
@@ -34,13 +38,6 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 namespace mm = sapi::matchmaking;
-
-uint64_t mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 double cpu_seconds() {
   rusage usage{};
@@ -94,8 +91,8 @@ constexpr std::string_view kRuleSet = R"({
 class Load {
  public:
   Load(sapi::store::TicketStore& store, const sapi::flexmatch::RuleSet& rules, int concurrency,
-       bool sequential_ids)
-      : store_(store), rules_(rules), concurrency_(concurrency), sequential_(sequential_ids) {}
+       bool random_ids)
+      : store_(store), rules_(rules), concurrency_(concurrency), random_ids_(random_ids) {}
 
   // Returns the number of tickets acknowledged QUEUED; failures counted in failures().
   uint64_t run(std::chrono::seconds duration) {
@@ -122,15 +119,11 @@ class Load {
   double encode_seconds() const { return encode_ns_ / 1e9; }
 
  private:
-  std::string id(uint64_t n) const {
-    uint64_t a = sequential_ ? n : mix(n), b = mix(n ^ 0x5555);
-    return fmt::format("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
-                       a & 0xfff, b >> 48, b & 0xffffffffffffULL);
-  }
+  std::string new_id() const { return random_ids_ ? mm::random_uuid() : mm::time_ordered_uuid(); }
 
-  mm::TicketView view(uint64_t n) const {
+  mm::TicketView view(uint64_t n, std::string id) const {
     mm::TicketView t;
-    t.ticket_id = id(n);
+    t.ticket_id = std::move(id);
     t.configuration = "duel";
     t.owner_player_id = fmt::format("bench-{}", n % 200 + 1);
     t.status = mm::TicketStatus::kQueued;
@@ -163,12 +156,13 @@ class Load {
       std::lock_guard lock(mu_);
       in_flight_++;
     }
-    store_.put_ticket(record(view(n)), [this, n](sapi::Status s) {
+    std::string id = new_id();
+    store_.put_ticket(record(view(n, id)), [this, n, id](sapi::Status s) {
       std::lock_guard lock(mu_);
       in_flight_--;
       if (!s.ok()) failures_++;
       if (s.ok()) acked_++;
-      if (s.ok()) matched_.push_back(n);
+      if (s.ok()) matched_.emplace_back(n, id);
       cv_work_.notify_one();
       if (in_flight_ == 0) cv_done_.notify_all();
     });
@@ -181,17 +175,17 @@ class Load {
     for (;;) {
       cv_work_.wait(lock, [this] { return stop_ || !matched_.empty(); });
       if (matched_.empty()) return;
-      std::deque<uint64_t> batch;
+      std::deque<std::pair<uint64_t, std::string>> batch;
       batch.swap(matched_);
       lock.unlock();
-      for (uint64_t n : batch) {
-        mm::TicketView t = view(n);
+      for (auto& [n, id] : batch) {
+        mm::TicketView t = view(n, id);
         t.status = mm::TicketStatus::kCompleted;
         t.status_reason = std::string(mm::kReasonMatched);
         t.end_time = sapi::Clock::system().now();
-        t.match_id = fmt::format("{}-1", id(n + 7).substr(0, 8));
+        t.match_id = fmt::format("{}-1", mm::random_hex(8));
         t.players[0].team = n % 2 ? "red" : "blue";
-        t.players[0].player_session_id = "psess-" + id(n + 13);
+        t.players[0].player_session_id = "psess-" + mm::random_uuid();
         {
           std::lock_guard l(mu_);
           finals_in_flight_++;
@@ -211,10 +205,10 @@ class Load {
   sapi::store::TicketStore& store_;
   const sapi::flexmatch::RuleSet& rules_;
   const int concurrency_;
-  const bool sequential_;
+  const bool random_ids_;
   std::mutex mu_;
   std::condition_variable cv_done_, cv_work_;
-  std::deque<uint64_t> matched_;
+  std::deque<std::pair<uint64_t, std::string>> matched_;
   Steady::time_point started_, deadline_;
   std::atomic<uint64_t> next_{0};
   int in_flight_ = 0;
@@ -232,12 +226,12 @@ int main(int argc, char** argv) {
   CLI::App app{"Durable matchmaking-ticket writes: QUEUED, then the final status"};
   int seconds = 3;
   int concurrency = 400;
-  bool sequential_ids = false;
+  bool random_ids = false;
   std::string dir = fmt::format("bench-tickets-data-{}", getpid());
   app.add_option("--seconds", seconds, "Duration of the run")->check(CLI::Range(1, 600));
   app.add_option("--concurrency", concurrency, "QUEUED writes in flight")
       ->check(CLI::Range(1, 100000));
-  app.add_flag("--sequential-ids", sequential_ids, "Ticket ids in order instead of random");
+  app.add_flag("--random-ids", random_ids, "Random (version 4) ticket ids instead of time-ordered");
   app.add_option("--dir", dir, "Scratch data directory (on the disk to measure; removed)");
   CLI11_PARSE(app, argc, argv);
 
@@ -252,7 +246,7 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "cannot open store: {}\n", store.status().to_string());
     return 1;
   }
-  Load load((*store)->tickets(), *parsed.rule_set, concurrency, sequential_ids);
+  Load load((*store)->tickets(), *parsed.rule_set, concurrency, random_ids);
   double cpu_before = cpu_seconds(), writer_before = thread_cpu_seconds("store-writer");
   uint64_t tickets = load.run(std::chrono::seconds(seconds));
   double cpu = cpu_seconds() - cpu_before;
@@ -265,7 +259,7 @@ int main(int argc, char** argv) {
       "{} tickets ({} ids), {} in flight: {:.0f} tickets/s, mean batch {:.1f}, writer {:.1f} "
       "us/ticket, process {:.1f} us/ticket (encoding {:.2f}), database {:.0f} bytes/ticket, "
       "failures {}\n",
-      tickets, sequential_ids ? "sequential" : "random", concurrency,
+      tickets, random_ids ? "random" : "time-ordered", concurrency,
       double(tickets) / load.elapsed(), counter->mean_batch(), writer * 1e6 / n, cpu * 1e6 / n,
       load.encode_seconds() * 1e6 / n, double(db_bytes) / n, load.failures());
   return load.failures() == 0 ? 0 : 1;

@@ -1,5 +1,6 @@
 #include "matchmaking/ids.h"
 
+#include <chrono>
 #include <random>
 
 namespace sapi::matchmaking {
@@ -27,6 +28,19 @@ std::string random_hex(size_t n) {
 std::string random_uuid() {
   std::string h = random_hex(32);
   h[12] = '4';
+  h[16] = "89ab"[h[16] % 4];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
+}
+
+std::string time_ordered_uuid() {
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::system_clock::now().time_since_epoch())
+                                      .count());
+  std::string h = random_hex(32);
+  for (int i = 0; i < 12; ++i) h[i] = kHex[(ms >> (44 - 4 * i)) & 15];
+  h[12] = '7';
   h[16] = "89ab"[h[16] % 4];
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
          "-" + h.substr(20);

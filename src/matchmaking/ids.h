@@ -6,6 +6,10 @@ namespace sapi::matchmaking {
 
 // A random version-4 UUID, e.g. for ticket ids the caller did not choose.
 std::string random_uuid();
+// A version-7 UUID (RFC 9562): the current Unix time in milliseconds, then 74 random bits.
+// Ids made later sort after earlier ones (to the millisecond), so the store appends them to
+// its id index instead of writing all over it.
+std::string time_ordered_uuid();
 // `n` random lowercase hex digits.
 std::string random_hex(size_t n);
 

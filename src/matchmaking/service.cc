@@ -226,7 +226,7 @@ void MatchmakingService::start(StartRequest request, TicketDone done) {
   Lifecycle* lc = lifecycle(request.configuration);
   if (!lc) return done(invalid_argument("unknown configurationName " + request.configuration));
   request.configuration = lc->configuration().name;
-  std::string id = request.ticket_id.value_or(random_uuid());
+  std::string id = request.ticket_id.value_or(time_ordered_uuid());
   if (!valid_ticket_id(id)) {
     return done(invalid_argument("ticketId: at most 128 characters of [a-zA-Z0-9-.]"));
   }
@@ -289,7 +289,7 @@ void MatchmakingService::begin_backfill(BackfillRequest request, TicketDone done
                                         bool check_existing) {
   Lifecycle* lc = lifecycle(configuration_name(request.configuration));
   if (!lc) return done(invalid_argument("unknown configuration " + request.configuration));
-  std::string id = request.ticket_id.value_or(random_uuid());
+  std::string id = request.ticket_id.value_or(time_ordered_uuid());
   if (!valid_ticket_id(id)) {
     return done(invalid_argument("ticketId: at most 128 characters of [a-zA-Z0-9-.]"));
   }
