@@ -1,5 +1,6 @@
 #include "session_api/game_server_client.h"
 
+#include <algorithm>
 #include <chrono>
 #include <mutex>
 #include <thread>
@@ -285,7 +286,13 @@ Result<SessionSummaryResult> GameServerClient::post_session_summary(const Sessio
     if (!retry || attempt >= impl_->options.summary_retries) {
       return json_util::convert<SessionSummaryResult>(response, read);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    // A busy service may say how long to wait; its word wins over the back-off, up to a
+    // minute, so that a summary is not held back for long by one answer.
+    long wait_ms = delay_ms;
+    if (response.retry_after_seconds) {
+      wait_ms = std::max(wait_ms, std::min(60000L, *response.retry_after_seconds * 1000L));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
     delay_ms *= 2;
   }
 }

@@ -34,6 +34,16 @@ json::object latencies_json(const Latencies& latencies) {
   return o;
 }
 
+namespace {
+
+Error answer_error(const HttpResponse& response, std::string code, std::string message) {
+  Error error{response.status, std::move(code), std::move(message)};
+  error.retry_after_seconds = response.retry_after_seconds;
+  return error;
+}
+
+}  // namespace
+
 Result<json::object> parse_answer(const HttpResponse& response) {
   if (response.status == 0) return response.error;
   boost::system::error_code ec;
@@ -44,13 +54,13 @@ Result<json::object> parse_answer(const HttpResponse& response) {
     if (success) {
       return Error{response.status, kBadResponse, "the answer is not a JSON object: " + snippet};
     }
-    return Error{response.status, "HTTP_" + std::to_string(response.status), snippet};
+    return answer_error(response, "HTTP_" + std::to_string(response.status), snippet);
   }
   if (!success) {
     const json::object& o = body.get_object();
     std::string code = str(o, "error");
     if (code.empty()) code = "HTTP_" + std::to_string(response.status);
-    return Error{response.status, code, str(o, "message")};
+    return answer_error(response, code, str(o, "message"));
   }
   return Result<json::object>(std::move(body.get_object()), response.status);
 }

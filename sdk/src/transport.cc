@@ -2,6 +2,8 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <mutex>
 
@@ -32,6 +34,29 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  }
+  return true;
+}
+
+// Keeps the final answer's Retry-After; a new status line (after a 100 Continue) starts over.
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * count;
+  std::string_view line(data, n);
+  constexpr std::string_view kName = "retry-after:";
+  if (starts_with_nocase(line, "http/")) {
+    t->response->retry_after_seconds.reset();
+  } else if (starts_with_nocase(line, kName)) {
+    t->response->retry_after_seconds =
+        parse_retry_after(line.substr(kName.size()), std::time(nullptr));
+  }
+  return n;
+}
+
 int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   auto* t = static_cast<Transfer*>(user);
   if (t->request->should_stop && t->request->should_stop()) {
@@ -47,6 +72,24 @@ bool unreserved(unsigned char c) {
 }
 
 }  // namespace
+
+std::optional<int> parse_retry_after(std::string_view value, std::time_t now) {
+  constexpr long long kCap = 24 * 60 * 60;
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!value.empty() && space(value.front())) value.remove_prefix(1);
+  while (!value.empty() && space(value.back())) value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    long long seconds = 0;
+    for (char c : value) seconds = std::min(kCap, seconds * 10 + (c - '0'));
+    return static_cast<int>(seconds);
+  }
+  std::string text(value);  // curl_getdate wants a terminated string
+  std::time_t at = curl_getdate(text.c_str(), nullptr);
+  if (at == -1) return std::nullopt;
+  long long seconds = static_cast<long long>(at) - static_cast<long long>(now);
+  return static_cast<int>(std::clamp(seconds, 0LL, kCap));
+}
 
 std::string encode_segment(const std::string& segment) {
   static const char kHex[] = "0123456789ABCDEF";
@@ -163,6 +206,8 @@ HttpResponse Transport::perform(const HttpRequest& request) {
   Transfer transfer{&request, &response, curl};
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
   if (request.should_stop) {
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -209,7 +254,9 @@ Result<Done> check_ready(const ClientOptions& options) {
   HttpResponse response = transport.perform(request);
   if (response.status == 0) return response.error;
   if (response.status != 200) {
-    return Error{response.status, "NOT_READY", response.body.substr(0, 200)};
+    Error error{response.status, "NOT_READY", response.body.substr(0, 200)};
+    error.retry_after_seconds = response.retry_after_seconds;
+    return error;
   }
   return Result<Done>(Done{}, 200);
 }

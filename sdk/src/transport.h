@@ -3,9 +3,12 @@
 // HTTP over libcurl for both clients (internal). One easy handle per call in flight, kept in
 // a pool afterwards so that its connection is reused.
 
+#include <ctime>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -32,8 +35,9 @@ struct HttpResponse {
   int status = 0;  // 0: no answer
   std::string body;
   std::string content_type;
-  bool stopped = false;  // ended by on_data or should_stop
-  Error error;           // set when status == 0 and !stopped
+  bool stopped = false;                    // ended by on_data or should_stop
+  Error error;                             // set when status == 0 and !stopped
+  std::optional<int> retry_after_seconds;  // the final answer's Retry-After, if any
 };
 
 class Transport {
@@ -64,6 +68,11 @@ class Transport {
   std::mutex mu_;
   std::vector<void*> idle_;
 };
+
+// A Retry-After value (RFC 9110 10.2.3) as seconds from `now`: delta-seconds, or an HTTP
+// date (a date in the past is 0). Unset for anything else. Large values are capped at a day:
+// no caller should sleep longer on one answer's word.
+std::optional<int> parse_retry_after(std::string_view value, std::time_t now);
 
 // Percent-encodes one path segment (everything but RFC 3986 unreserved characters).
 std::string encode_segment(const std::string& segment);

@@ -20,6 +20,10 @@ struct Error {
   int http_status = 0;  // 0: no HTTP answer (see the codes above)
   std::string code;     // the service's "error" field, e.g. "TICKET_NOT_FOUND"
   std::string message;  // the service's "message" field, or what went wrong locally
+  // How long the service asked the caller to wait before trying again: its `Retry-After`
+  // (sent with 429 and some 503 answers) in seconds, an HTTP date turned into seconds from
+  // now. Unset when the answer carried none (or no answer came).
+  std::optional<int> retry_after_seconds;
 };
 
 // A value of type T, or an Error. `http_status()` is the answer's status either way
