@@ -7,7 +7,8 @@
 
 namespace sapi::api {
 
-Result<boost::json::object> parse_json_object(std::string_view body, const JsonLimits& limits) {
+Result<boost::json::object> parse_json_object(std::string_view body, const JsonLimits& limits,
+                                              boost::json::storage_ptr storage) {
   if (body.size() > limits.max_bytes) {
     return invalid_argument(fmt::format("request body is larger than {} bytes", limits.max_bytes));
   }
@@ -19,7 +20,8 @@ Result<boost::json::object> parse_json_object(std::string_view body, const JsonL
   boost::system::error_code ec;
   boost::json::value value;
   try {
-    value = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec, {}, options);
+    value = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec,
+                               std::move(storage), options);
   } catch (const std::exception& e) {  // allocation failure
     return invalid_argument(fmt::format("request body could not be parsed: {}", e.what()));
   }

@@ -17,7 +17,10 @@ struct JsonLimits {
   std::size_t max_bytes = 65536;  // server.max_body_bytes
 };
 
-// Parses `body` as one JSON object.
-Result<boost::json::object> parse_json_object(std::string_view body, const JsonLimits& limits);
+// Parses `body` as one JSON object, its values allocated from `storage` (the default heap
+// when empty; a caller may pass a monotonic resource on its stack to parse without
+// allocating, and must then keep the resource alive as long as the object).
+Result<boost::json::object> parse_json_object(std::string_view body, const JsonLimits& limits,
+                                              boost::json::storage_ptr storage = {});
 
 }  // namespace sapi::api

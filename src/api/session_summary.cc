@@ -1,20 +1,44 @@
 #include "api/session_summary.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <boost/json.hpp>
+#include <iterator>
 
 #include "api/error.h"
 
 namespace sapi::api {
 namespace {
 
+// Appends `s` as a JSON string. Ids are mostly plain ASCII and go in as they are; anything
+// else is escaped by Boost.JSON.
+void append_json_string(std::string_view s, std::string& out) {
+  bool plain = std::all_of(s.begin(), s.end(), [](char ch) {
+    auto c = static_cast<unsigned char>(ch);
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += boost::json::serialize(boost::json::string_view(s.data(), s.size()));
+    return;
+  }
+  out.push_back('"');
+  out.append(s);
+  out.push_back('"');
+}
+
+// {"success":true,"playerId":...,"sessionId":...,"rewardsStored":N,"ttl":N}, written
+// directly: this runs once per summary on the store's writer thread.
 http::Response receipt_response(const sessions::SummaryReceipt& receipt) {
-  boost::json::object body;
-  body["success"] = true;
-  body["playerId"] = receipt.player_id;
-  body["sessionId"] = receipt.session_id;
-  body["rewardsStored"] = receipt.rewards_stored;
-  body["ttl"] = receipt.ttl;
-  return http::Response::json(200, boost::json::serialize(body));
+  std::string body;
+  body.reserve(80 + receipt.player_id.size() + receipt.session_id.size());
+  body.append(R"({"success":true,"playerId":)");
+  append_json_string(receipt.player_id, body);
+  body.append(R"(,"sessionId":)");
+  append_json_string(receipt.session_id, body);
+  fmt::format_to(std::back_inserter(body), R"(,"rewardsStored":{},"ttl":{}}})",
+                 receipt.rewards_stored, receipt.ttl);
+  return http::Response::json(200, std::move(body));
 }
 
 http::Response failure_response(const Status& status) {
@@ -33,7 +57,11 @@ GameServerHandler session_summary_handler(sessions::SessionSummaries& summaries,
                                           JsonLimits limits, PlacedPlayerCheck placed) {
   return [&summaries, &clock, limits, placed](http::Request& request, http::Responder responder,
                                               const GameServer& caller) {
-    auto body = parse_json_object(request.body, limits);
+    // The parsed body lives only in this call: its values come from this stack buffer
+    // (the heap only beyond it).
+    unsigned char buffer[2048];
+    boost::json::monotonic_resource scratch(buffer, sizeof(buffer));
+    auto body = parse_json_object(request.body, limits, &scratch);
     if (!body.ok()) {
       responder.send(error_response(body.status()));
       return;

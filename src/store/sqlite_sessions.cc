@@ -11,18 +11,47 @@
 namespace sapi::store {
 namespace {
 
-std::vector<std::string> distinct(const std::vector<std::string>& ids) {
-  std::vector<std::string> out;
-  for (const auto& id : ids) {
-    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+// Drops repeated ids in place, keeping the first of each (the sessions layer usually has
+// already, so that this costs a scan and no copy).
+void make_distinct(std::vector<std::string>& ids) {
+  auto end = ids.begin();
+  for (auto it = ids.begin(); it != ids.end(); ++it) {
+    if (std::find(ids.begin(), end, *it) != end) continue;
+    if (it != end) *end = std::move(*it);
+    ++end;
   }
-  return out;
+  ids.erase(end, ids.end());
 }
 
-std::string encode_rewards(const std::vector<std::string>& ids) {
-  boost::json::array array;
-  for (const auto& id : ids) array.emplace_back(id);
-  return boost::json::serialize(array);
+// Appends `s` as a JSON string: quote, backslash and control characters escaped, other
+// bytes (UTF-8 included) as they are.
+void append_json_string(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(ch);
+    } else if (c < 0x20) {
+      out.append("\\u00");
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 0xF]);
+    } else {
+      out.push_back(ch);
+    }
+  }
+  out.push_back('"');
+}
+
+// The stored form of a reward list, a JSON array of strings, written into a reused buffer.
+void encode_rewards(const std::vector<std::string>& ids, std::string& out) {
+  out.assign(1, '[');
+  for (const auto& id : ids) {
+    if (out.size() > 1) out.push_back(',');
+    append_json_string(id, out);
+  }
+  out.push_back(']');
 }
 
 std::vector<std::string> decode_rewards(const std::string& text) {
@@ -104,22 +133,31 @@ struct SessionSql {
   const std::string find, insert, grant, rewards, sessions, sweep;
 };
 
+struct PendingSummary {
+  SessionSummaryRecord record;
+  SummaryOutcome outcome;
+  SessionStore::SummaryDone done;
+};
+
 class SqliteSessionStore final : public SessionStore {
  public:
   explicit SqliteSessionStore(Backend backend) : b_(std::move(backend)), sql_(b_) {}
 
   void put_summary(SessionSummaryRecord summary, SummaryDone done) override {
-    summary.rewards = distinct(summary.rewards);
-    auto outcome = std::make_shared<SummaryOutcome>();
-    auto record = std::make_shared<SessionSummaryRecord>(std::move(summary));
+    make_distinct(summary.rewards);
+    // One allocation per write. The writer calls `done` exactly once (refused or after its
+    // batch), which frees the write; closures of two pointers fit std::function's own
+    // storage, so neither allocates.
+    auto* write = new PendingSummary{std::move(summary), {}, std::move(done)};
     b_.writer->submit(
         "put_summary",
-        [this, record, outcome](Connection& c) { return apply_summary(c, *record, outcome.get()); },
-        [outcome, done = std::move(done)](Status status) {
+        [this, write](Connection& c) { return apply_summary(c, write->record, &write->outcome); },
+        [write](Status status) {
+          std::unique_ptr<PendingSummary> owned(write);
           if (status.ok()) {
-            done(*outcome);
+            owned->done(owned->outcome);
           } else {
-            done(std::move(status));
+            owned->done(std::move(status));
           }
         });
   }
@@ -195,7 +233,8 @@ class SqliteSessionStore final : public SessionStore {
     } else {
       s.bind_null(3);
     }
-    s.bind(4, to_epoch_ms(r.ended_at)).bind(5, encode_rewards(r.rewards)).bind(6, r.ttl);
+    encode_rewards(r.rewards, rewards_json_);
+    s.bind(4, to_epoch_ms(r.ended_at)).bind(5, rewards_json_).bind(6, r.ttl);
     s.bind(7, to_epoch_ms(r.created_at));
     int rc = s.step();
     if (rc != SQLITE_DONE) return c.error(rc, "cannot store session summary");
@@ -281,6 +320,7 @@ class SqliteSessionStore final : public SessionStore {
 
   Backend b_;
   SessionSql sql_;
+  std::string rewards_json_;  // writer thread only: reused for every insert
 };
 
 }  // namespace
