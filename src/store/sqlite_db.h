@@ -35,6 +35,10 @@ class Stmt {
   Stmt& bind(int index, int64_t value);
   Stmt& bind_blob(int index, std::string_view bytes);
   Stmt& bind_null(int index);
+  // Bind without copying: the bytes must stay valid and unchanged until this Stmt is
+  // destroyed (which resets the statement and clears its bindings).
+  Stmt& bind_unowned(int index, std::string_view text);
+  Stmt& bind_blob_unowned(int index, std::string_view bytes);
 
   // SQLITE_ROW, SQLITE_DONE or an error code (the first binding error if there was one).
   int step();

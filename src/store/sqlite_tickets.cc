@@ -44,15 +44,17 @@ class SqliteTicketStore final : public TicketStore {
   explicit SqliteTicketStore(Backend backend) : b_(std::move(backend)) {}
 
   void put_ticket(TicketRecord ticket, WriteDone done) override {
-    b_.writer->submit(
+    b_.writer->submit_statement(
         "put_ticket",
         [t = std::move(ticket)](Connection& c) -> Status {
           auto stmt = c.prepare(put_ticket_sql());
           if (!stmt.ok()) return stmt.status();
           Stmt s(*stmt);
-          s.bind(1, t.id).bind(2, t.configuration).bind(3, t.owner_player_id).bind(4, t.status);
+          // `t` outlives the statement's run: no copies of its strings.
+          s.bind_unowned(1, t.id).bind_unowned(2, t.configuration);
+          s.bind_unowned(3, t.owner_player_id).bind_unowned(4, t.status);
           s.bind(5, static_cast<int64_t>(t.finished ? 1 : 0)).bind(6, to_epoch_ms(t.start_time));
-          s.bind_blob(7, t.state).bind(8, to_epoch_ms(t.updated_at));
+          s.bind_blob_unowned(7, t.state).bind(8, to_epoch_ms(t.updated_at));
           int rc = s.step();
           if (rc != SQLITE_DONE) return c.error(rc, "cannot store ticket");
           return {};

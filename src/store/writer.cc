@@ -31,7 +31,14 @@ Writer::Writer(std::unique_ptr<Connection> conn, size_t max_batch, size_t max_qu
 Writer::~Writer() { close(); }
 
 void Writer::submit(std::string_view operation, Apply apply, WriteDone done) {
-  Pending write{operation, std::move(apply), std::move(done), std::chrono::steady_clock::now()};
+  enqueue({operation, std::move(apply), std::move(done), std::chrono::steady_clock::now(), true});
+}
+
+void Writer::submit_statement(std::string_view operation, Apply apply, WriteDone done) {
+  enqueue({operation, std::move(apply), std::move(done), std::chrono::steady_clock::now(), false});
+}
+
+void Writer::enqueue(Pending write) {
   Status refused;
   {
     std::lock_guard lock(mu_);
@@ -100,11 +107,12 @@ void Writer::run_batch(std::deque<Pending>& batch) {
   Status batch_error = conn_->run("BEGIN IMMEDIATE");
   size_t applied = 0;
   for (; batch_error.ok() && applied < batch.size(); ++applied) {
-    batch_error = conn_->run("SAVEPOINT w");
+    const bool savepoint = batch[applied].savepoint;
+    if (savepoint) batch_error = conn_->run("SAVEPOINT w");
     if (!batch_error.ok()) break;
     results[applied] = apply_guarded(batch[applied].apply, *conn_);
-    if (!results[applied].ok()) batch_error = conn_->run("ROLLBACK TO w");
-    if (batch_error.ok()) batch_error = conn_->run("RELEASE w");
+    if (savepoint && !results[applied].ok()) batch_error = conn_->run("ROLLBACK TO w");
+    if (savepoint && batch_error.ok()) batch_error = conn_->run("RELEASE w");
     // An I/O error or a full disk can make SQLite roll back the whole transaction.
     if (batch_error.ok() && conn_->autocommit()) {
       batch_error = unavailable("store transaction was rolled back by the database");

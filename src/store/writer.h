@@ -36,6 +36,12 @@ class Writer {
   // once through `done` with kUnavailable when closed or when the queue is full.
   void submit(std::string_view operation, Apply apply, WriteDone done);
 
+  // Like submit(), for a write that runs exactly one SQL statement: SQLite undoes a failing
+  // statement by itself (or the whole transaction, which fails the batch), so no savepoint
+  // is taken around it. A savepoint is not free: while one is open, each page the write
+  // changes that the batch had already changed is first copied aside.
+  void submit_statement(std::string_view operation, Apply apply, WriteDone done);
+
   // submit() and wait for the outcome. Must not be called from the writer thread.
   Status submit_sync(std::string_view operation, Apply apply);
 
@@ -50,7 +56,10 @@ class Writer {
     Apply apply;
     WriteDone done;
     std::chrono::steady_clock::time_point submitted;
+    bool savepoint = true;
   };
+
+  void enqueue(Pending write);
 
   void loop();
   void run_batch(std::deque<Pending>& batch);

@@ -115,6 +115,24 @@ TEST_F(WriterTest, AWriteThatViolatesAConstraintFailsAlone) {
   EXPECT_EQ(observer_->batches().size(), 2u);
 }
 
+TEST_F(WriterTest, AOneStatementWriteThatFailsIsUndoneAloneWithoutASavepoint) {
+  auto release = hold_writer();
+  auto a = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto dup = promise->get_future();
+  // One statement of two rows: 4 is inserted before 1 collides, and must be undone with it.
+  writer_->submit_statement(
+      "test", [](Connection& c) { return insert(c, "INSERT INTO t VALUES (4), (?)", 1); },
+      [promise](Status s) { promise->set_value(s); });
+  auto b = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 3); });
+  release.set_value();
+  EXPECT_TRUE(a.get().ok());
+  EXPECT_EQ(dup.get().code(), Code::kFailedPrecondition);
+  EXPECT_TRUE(b.get().ok());
+  EXPECT_EQ(count_rows(path_, "t"), 2);  // 1 and 3
+  EXPECT_EQ(observer_->batches().size(), 2u);
+}
+
 TEST_F(WriterTest, AFailedCommitFailsEveryWriteOfTheBatch) {
   auto release = hold_writer();
   auto a = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
