@@ -150,7 +150,10 @@ void start(const std::shared_ptr<Context>& c, http::Request& req, http::Responde
   auto body = parse_json_object(req.body, c->options.json);
   if (!body.ok()) return res.send(error_response(body.status()));
   std::string named;
-  if (const auto* id = body->if_contains("playerId"); id && id->is_string()) {
+  if (const auto* id = body->if_contains("playerId"); id && !id->is_null()) {
+    if (!id->is_string()) {
+      return res.send(error_response(invalid_argument("playerId: expected a string")));
+    }
     named = std::string(id->as_string());
   }
   auto caller = c->auth.acting_player(who, named);
