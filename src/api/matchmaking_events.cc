@@ -37,10 +37,6 @@ struct Entry {
   std::shared_ptr<http::ResponseStream> stream;
 };
 
-bool concerns(const std::vector<std::string>& players, const std::string& player) {
-  return std::find(players.begin(), players.end(), player) != players.end();
-}
-
 // A random tag for this process's event ids, so that an id from an earlier run is never
 // mistaken for one of this run.
 std::string make_run_tag() {
@@ -105,19 +101,28 @@ void MatchmakingEventStreams::State::enqueue(const matchmaking::EventPtr& event)
 }
 
 std::string MatchmakingEventStreams::State::text(const Frame& frame) const {
-  return "id: " + run_tag + "-" + std::to_string(frame.seq) + "\nevent: " + frame.event->type +
-         "\ndata: " + frame.event->json() + "\n\n";
+  const std::string& data = frame.event->json();
+  std::string out;
+  out.reserve(run_tag.size() + frame.event->type.size() + data.size() + 48);
+  out.append("id: ").append(run_tag).append("-").append(std::to_string(frame.seq));
+  out.append("\nevent: ").append(frame.event->type);
+  out.append("\ndata: ").append(data).append("\n\n");
+  return out;
 }
 
 void MatchmakingEventStreams::State::publish(matchmaking::EventPtr event) {
   Frame frame{next_seq++, std::move(event)};
   std::optional<std::string> sse;  // built for the first stream that wants it
-  for (const auto& player : frame.event->player_ids) {
-    auto it = streams.find(player);
-    if (it == streams.end()) continue;
-    for (auto& entry : it->second) {
-      if (!sse) sse = text(frame);
-      entry.stream->write(*sse);
+  if (!streams.empty()) {
+    for (const auto& ticket : frame.event->tickets) {
+      for (const auto& player : ticket.players) {
+        auto it = streams.find(player.player_id);
+        if (it == streams.end()) continue;
+        for (auto& entry : it->second) {
+          if (!sse) sse = text(frame);
+          entry.stream->write(*sse);
+        }
+      }
     }
   }
   if (options.replay_capacity == 0) return;
@@ -258,7 +263,7 @@ void MatchmakingEventStreams::State::handle(http::Request& request, http::Respon
     stream->write(gap ? "retry: 3000\n: some earlier events are no longer available\n\n"
                       : "retry: 3000\n\n");
     for (const Frame& frame : ring) {
-      if (frame.seq >= start && concerns(frame.event->player_ids, player)) {
+      if (frame.seq >= start && frame.event->concerns(player)) {
         stream->write(text(frame));
       }
     }

@@ -20,19 +20,16 @@ using http::testing::Client;
 
 constexpr const char* kIssuer = "http://127.0.0.1:8080/local";
 
-matchmaking::MatchmakingEvent event(std::string type, std::vector<std::string> players,
+matchmaking::MatchmakingEvent event(std::string_view type, std::vector<std::string> players,
                                     std::string ticket) {
   matchmaking::MatchmakingEvent e;
-  e.type = type;
-  e.configuration = "session-api-dev";
-  e.player_ids = std::move(players);
-  boost::json::object detail{
-      {"type", type}, {"tickets", boost::json::array{boost::json::object{{"ticketId", ticket}}}}};
-  e.envelope = {{"version", "0"},
-                {"id", "env-" + ticket + "-" + type},
-                {"detail-type", "GameLift Matchmaking Event"},
-                {"source", "aws.gamelift"},
-                {"detail", detail}};
+  e.type = matchmaking::event_type(type);
+  e.source = std::make_shared<const matchmaking::EventSource>(matchmaking::EventSource{
+      "session-api-dev", "arn:aws:gamelift:eu-west-1::matchmakingconfiguration/session-api-dev",
+      "000000000000", "eu-west-1", ""});
+  matchmaking::EventTicket& t = e.tickets.emplace_back();
+  t.ticket_id = std::move(ticket);
+  for (auto& p : players) t.players.push_back({std::move(p), "", "", std::nullopt});
   return e;
 }
 

@@ -18,11 +18,9 @@ class WebhookRelay {
       : service_(service), sender_(std::move(sender)), drain_(drain) {
     subscription_ = service_.events().subscribe(
         [&service, sender = sender_](const matchmaking::MatchmakingEvent& event) {
-          const matchmaking::Configuration* config = service.configuration(event.configuration);
+          const matchmaking::Configuration* config = service.configuration(event.configuration());
           if (config == nullptr || config->notification_target.empty()) return;
-          const auto* id = event.envelope.if_contains("id");
-          std::string event_id = id && id->is_string() ? std::string(id->as_string()) : "";
-          sender->enqueue(config->notification_target, event.json(), std::move(event_id));
+          sender->enqueue(config->notification_target, event.json(), event.id());
         });
   }
   ~WebhookRelay() {

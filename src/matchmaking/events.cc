@@ -1,18 +1,138 @@
 #include "matchmaking/events.h"
 
-#include <boost/json/serialize.hpp>
+#include <boost/json.hpp>
+
+#include "matchmaking/ids.h"
 
 namespace sapi::matchmaking {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kEventTypes[] = {
+    "MatchmakingSearching", "PotentialMatchCreated", "AcceptMatch",          "AcceptMatchCompleted",
+    "MatchmakingSucceeded", "MatchmakingTimedOut",   "MatchmakingCancelled", "MatchmakingFailed",
+};
+
+json::array tickets_json(const std::vector<EventTicket>& tickets) {
+  json::array list;
+  for (const EventTicket& t : tickets) {
+    json::array players;
+    for (const EventPlayer& p : t.players) {
+      json::object player;
+      player["playerId"] = p.player_id;
+      if (!p.team.empty()) player["team"] = p.team;
+      if (!p.player_session_id.empty()) player["playerSessionId"] = p.player_session_id;
+      if (p.accepted) player["accepted"] = *p.accepted;
+      players.push_back(std::move(player));
+    }
+    list.push_back({{"ticketId", t.ticket_id},
+                    {"startTime", format_iso8601(t.start_time)},
+                    {"players", std::move(players)}});
+  }
+  return list;
+}
+
+json::object game_session_info(const MatchmakingEvent& e) {
+  json::object info;
+  if (const auto& gs = e.detail.game_session) {
+    info["gameSessionArn"] = gs->arn;
+    info["ipAddress"] = gs->ip_address;
+    if (!gs->dns_name.empty()) info["dnsName"] = gs->dns_name;
+    info["port"] = gs->port;
+  }
+  json::array players;
+  for (const EventTicket& t : e.tickets) {
+    for (const EventPlayer& p : t.players) {
+      players.push_back(
+          {{"playerId", p.player_id}, {"playerSessionId", p.player_session_id}, {"team", p.team}});
+    }
+  }
+  info["players"] = std::move(players);
+  return info;
+}
+
+json::object detail_json(const MatchmakingEvent& e) {
+  const EventDetail& d = e.detail;
+  json::object o;
+  o["type"] = e.type;
+  o["tickets"] = tickets_json(e.tickets);
+  if (d.estimated_wait_millis) o["estimatedWaitMillis"] = *d.estimated_wait_millis;
+  if (d.potential_match) {
+    o["acceptanceRequired"] = d.acceptance_required;
+    if (d.acceptance_required) o["acceptanceTimeout"] = d.acceptance_timeout_seconds;
+    json::array rules;
+    for (const auto& m : d.rule_metrics) {
+      rules.push_back({{"ruleName", m.rule}, {"passedCount", m.passed}, {"failedCount", m.failed}});
+    }
+    o["ruleEvaluationMetrics"] = std::move(rules);
+  }
+  if (!d.match_id.empty()) o["matchId"] = d.match_id;
+  if (!d.acceptance.empty()) o["acceptance"] = d.acceptance;
+  if (d.game_session_info) o["gameSessionInfo"] = game_session_info(e);
+  if (d.reason) o["reason"] = *d.reason;
+  if (d.message) o["message"] = *d.message;
+  if (e.source && !e.source->custom_event_data.empty()) {
+    o["customEventData"] = e.source->custom_event_data;
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string_view event_type(std::string_view name) {
+  for (std::string_view t : kEventTypes) {
+    if (t == name) return t;
+  }
+  return {};
+}
+
+const std::string& MatchmakingEvent::configuration() const {
+  static const std::string kNone;
+  return source ? source->configuration : kNone;
+}
+
+bool MatchmakingEvent::concerns(std::string_view player_id) const {
+  for (const EventTicket& t : tickets) {
+    for (const EventPlayer& p : t.players) {
+      if (p.player_id == player_id) return true;
+    }
+  }
+  return false;
+}
+
+const std::string& MatchmakingEvent::id() const {
+  std::call_once(rendered_.id_once, [this] { rendered_.id = random_uuid(); });
+  return rendered_.id;
+}
 
 const std::string& MatchmakingEvent::json() const {
-  std::call_once(json_cache_.once, [this] { json_cache_.text = boost::json::serialize(envelope); });
-  return json_cache_.text;
+  std::call_once(rendered_.json_once, [this] {
+    json::object envelope;
+    envelope["version"] = "0";
+    envelope["id"] = id();
+    envelope["detail-type"] = "GameLift Matchmaking Event";
+    envelope["source"] = "aws.gamelift";
+    envelope["account"] = source ? source->account : std::string();
+    envelope["time"] = format_iso8601(time);
+    envelope["region"] = source ? source->region : std::string();
+    json::array resources;
+    if (source) resources.push_back(json::value(source->arn));
+    envelope["resources"] = std::move(resources);
+    envelope["detail"] = detail_json(*this);
+    rendered_.json = json::serialize(envelope);
+  });
+  return rendered_.json;
 }
+
+json::object MatchmakingEvent::envelope() const { return json::parse(json()).as_object(); }
 
 uint64_t EventBus::subscribe(Subscriber subscriber) {
   std::lock_guard lock(mu_);
   uint64_t id = next_id_++;
-  subscribers_[id] = std::make_shared<Subscriber>(std::move(subscriber));
+  auto next = std::make_shared<Subscribers>(*subscribers_);
+  next->emplace(id, std::move(subscriber));
+  subscribers_ = std::move(next);
   return id;
 }
 
@@ -22,22 +142,23 @@ uint64_t EventBus::subscribe(RefSubscriber subscriber) {
 
 void EventBus::unsubscribe(uint64_t id) {
   std::lock_guard lock(mu_);
-  subscribers_.erase(id);
+  auto next = std::make_shared<Subscribers>(*subscribers_);
+  next->erase(id);
+  subscribers_ = std::move(next);
 }
 
-bool EventBus::has_subscribers() const {
+std::shared_ptr<const EventBus::Subscribers> EventBus::snapshot() const {
   std::lock_guard lock(mu_);
-  return !subscribers_.empty();
+  return subscribers_;
 }
+
+bool EventBus::has_subscribers() const { return !snapshot()->empty(); }
 
 void EventBus::publish(EventPtr event) {
-  std::vector<std::shared_ptr<Subscriber>> targets;
-  {
-    std::lock_guard lock(mu_);
-    targets.reserve(subscribers_.size());
-    for (const auto& [id, s] : subscribers_) targets.push_back(s);
-  }
-  for (const auto& s : targets) (*s)(event);
+  // The set as it was when the event went out: subscribing or unsubscribing meanwhile
+  // copies it instead of changing it under the loop.
+  std::shared_ptr<const Subscribers> targets = snapshot();
+  for (const auto& [id, s] : *targets) s(event);
 }
 
 void EventBus::publish(MatchmakingEvent event) {

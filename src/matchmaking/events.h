@@ -2,6 +2,10 @@
 
 // Matchmaking events in FlexMatch's envelope and types, published in-process. The SSE stream
 // and webhook delivery subscribe here.
+//
+// An event is kept as a compact record (its type, time, tickets and the few detail fields its
+// type has) and rendered as FlexMatch's JSON envelope only when something sends it: most
+// events go only into the SSE replay ring and are never rendered.
 
 #include <boost/json/object.hpp>
 #include <cstdint>
@@ -9,40 +13,108 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/clock.h"
+#include "flexmatch/report.h"
+
 namespace sapi::matchmaking {
+
+// What every event of one configuration shares; built once per configuration.
+struct EventSource {
+  std::string configuration;      // its name
+  std::string arn;                // resources[0]
+  std::string account;            // account
+  std::string region;             // region
+  std::string custom_event_data;  // detail.customEventData, omitted when empty
+};
+
+// A player of detail.tickets[].players; empty fields are omitted.
+struct EventPlayer {
+  std::string player_id;
+  std::string team;
+  std::string player_session_id;
+  std::optional<bool> accepted;
+};
+
+// One of detail.tickets.
+struct EventTicket {
+  std::string ticket_id;
+  Clock::TimePoint start_time{};
+  std::vector<EventPlayer> players;
+};
+
+// The game session of a placed match (MatchmakingSucceeded's gameSessionInfo).
+struct EventGameSession {
+  std::string arn;
+  std::string ip_address;
+  std::string dns_name;  // omitted when empty
+  int port = 0;
+};
+
+// The detail fields besides `type` and `tickets`; each is written only where it is set.
+struct EventDetail {
+  std::string match_id;                          // matchId
+  std::optional<int64_t> estimated_wait_millis;  // estimatedWaitMillis (MatchmakingSearching)
+  std::optional<std::string> reason;             // reason (Failed, Cancelled, TimedOut)
+  std::optional<std::string> message;            // message
+  std::string_view acceptance;                   // acceptance (AcceptMatchCompleted): static text
+  // PotentialMatchCreated: acceptanceRequired, acceptanceTimeout (when required) and
+  // ruleEvaluationMetrics.
+  bool potential_match = false;
+  bool acceptance_required = false;
+  int acceptance_timeout_seconds = 0;
+  std::vector<flexmatch::RuleCount> rule_metrics;
+  // MatchmakingSucceeded: gameSessionInfo with every player of the tickets (playerId,
+  // playerSessionId, team) and, for a placed match, the game session.
+  bool game_session_info = false;
+  std::optional<EventGameSession> game_session;
+};
 
 struct MatchmakingEvent {
   // detail.type: MatchmakingSearching, PotentialMatchCreated, AcceptMatch,
   // AcceptMatchCompleted, MatchmakingSucceeded, MatchmakingTimedOut, MatchmakingCancelled,
-  // MatchmakingFailed.
-  std::string type;
-  std::string configuration;
-  // Every player of every ticket the event concerns, so subscribers can filter per player.
-  std::vector<std::string> player_ids;
-  // {"version":"0","id","detail-type":"GameLift Matchmaking Event","source":"aws.gamelift",
-  //  "account","time","region","resources":[arn],"detail":{"type",...,"tickets":[...]}}
-  boost::json::object envelope;
+  // MatchmakingFailed. Refers to static text (see event_type()).
+  std::string_view type;
+  std::shared_ptr<const EventSource> source;
+  Clock::TimePoint time{};
+  std::vector<EventTicket> tickets;
+  EventDetail detail;
 
-  // The envelope as one line of JSON, serialised on first use and then shared by every
-  // caller (any thread): an event nobody sends is never serialised. The envelope must not
-  // change once this has been called.
+  // The configuration the event belongs to (empty without a source).
+  const std::string& configuration() const;
+  // True when a player of one of the tickets is `player_id`: the events a player may see.
+  bool concerns(std::string_view player_id) const;
+
+  // The envelope's id, a UUID made on first use.
+  const std::string& id() const;
+  // {"version":"0","id","detail-type":"GameLift Matchmaking Event","source":"aws.gamelift",
+  //  "account","time","region","resources":[arn],"detail":{"type","tickets",...}} as one line
+  // of JSON, rendered on first use and then shared by every caller (any thread). The event
+  // must not change once this or id() has been called.
   const std::string& json() const;
+  // The envelope as a JSON object (parsed from json()), for readers that inspect it.
+  boost::json::object envelope() const;
 
  private:
-  // Copies and moves start with nothing cached: the copy's envelope may change before use.
-  struct JsonCache {
-    JsonCache() = default;
-    JsonCache(const JsonCache&) {}
-    JsonCache(JsonCache&&) noexcept {}
-    JsonCache& operator=(const JsonCache&) = delete;
-    std::once_flag once;
-    std::string text;
+  // Copies and moves start with nothing rendered: the copy may change before use.
+  struct Rendered {
+    Rendered() = default;
+    Rendered(const Rendered&) {}
+    Rendered(Rendered&&) noexcept {}
+    Rendered& operator=(const Rendered&) { return *this; }
+    std::once_flag id_once, json_once;
+    std::string id, json;
   };
-  mutable JsonCache json_cache_;
+  mutable Rendered rendered_;
 };
+
+// The static text of an event type name, so that MatchmakingEvent::type never dangles; empty
+// for a name that is not one of the eight.
+std::string_view event_type(std::string_view name);
 
 // Published events are immutable and shared: subscribers keep the pointer, never a copy.
 using EventPtr = std::shared_ptr<const MatchmakingEvent>;
@@ -66,9 +138,13 @@ class EventBus {
   void publish(MatchmakingEvent event);
 
  private:
+  using Subscribers = std::map<uint64_t, Subscriber>;
+  std::shared_ptr<const Subscribers> snapshot() const;
+
   mutable std::mutex mu_;
   uint64_t next_id_ = 1;
-  std::map<uint64_t, std::shared_ptr<Subscriber>> subscribers_;
+  // Replaced, never changed, so that publish() needs the lock only to take it.
+  std::shared_ptr<const Subscribers> subscribers_ = std::make_shared<const Subscribers>();
 };
 
 }  // namespace sapi::matchmaking

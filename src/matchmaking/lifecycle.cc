@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <boost/json.hpp>
 #include <cmath>
 #include <random>
 
@@ -44,6 +43,7 @@ Lifecycle::Lifecycle(Configuration config, LifecycleOptions options, TicketTable
   mo.seed = std::random_device{}();
   mo.match_id_prefix = random_uuid().substr(0, 8) + "-";
   matchmaker_ = flexmatch::Matchmaker::create(*config_.rules, mo);
+  event_source_ = event_source(config_, options_.region, options_.account);
 }
 
 Lifecycle::~Lifecycle() = default;
@@ -252,9 +252,9 @@ void Lifecycle::start_searching(TicketView& t, Clock::TimePoint now, bool emit_e
   pool_changed_ = true;
   commit(t, now);
   if (emit_event) {
-    boost::json::object detail;
+    EventDetail detail;
     int est = estimated_wait_seconds();
-    if (est >= 0) detail["estimatedWaitMillis"] = int64_t{est} * 1000;
+    if (est >= 0) detail.estimated_wait_millis = int64_t{est} * 1000;
     emit("MatchmakingSearching", {&t}, std::move(detail), now);
   }
 }
@@ -268,16 +268,15 @@ void Lifecycle::finish(TicketView& t, TicketStatus status, std::string_view reas
   active_count_.fetch_sub(1, std::memory_order_relaxed);
   finished_.emplace_back(now, t.ticket_id);
   commit(t, now);
-  boost::json::object detail;
-  std::string_view type = "MatchmakingCancelled";
-  if (status == TicketStatus::kTimedOut) type = "MatchmakingTimedOut";
-  if (status == TicketStatus::kFailed) type = "MatchmakingFailed";
-  if (status == TicketStatus::kCompleted) type = "MatchmakingSucceeded";
   if (status != TicketStatus::kCompleted) {
-    detail["reason"] = t.status_reason;
-    detail["message"] = t.status_message;
+    std::string_view type = "MatchmakingCancelled";
+    if (status == TicketStatus::kTimedOut) type = "MatchmakingTimedOut";
+    if (status == TicketStatus::kFailed) type = "MatchmakingFailed";
+    EventDetail detail;
+    detail.reason = t.status_reason;
+    detail.message = t.status_message;
+    emit(type, {&t}, std::move(detail), now);
   }
-  if (status != TicketStatus::kCompleted) emit(type, {&t}, std::move(detail), now);
   if (hooks_.on_final) hooks_.on_final(t);
 }
 
@@ -330,7 +329,7 @@ void Lifecycle::apply(Accept& c, Clock::TimePoint now) {
   }
   std::string match_id = t.match_id;
   commit(t, now);
-  emit("AcceptMatch", {&t}, {{"matchId", match_id}}, now);
+  emit("AcceptMatch", {&t}, EventDetail{.match_id = match_id}, now);
   if (!c.accept) {
     resolve(match_id, "Rejected", now);
   } else {
@@ -360,8 +359,7 @@ void Lifecycle::on_match(flexmatch::Match& m, Clock::TimePoint now) {
     members.push_back(&t);
     ids.push_back(t.ticket_id);
   }
-  boost::json::object detail =
-      potential_match_detail(config_, m.match_id, matchmaker_->rule_metrics());
+  EventDetail detail = potential_match_detail(config_, m.match_id, matchmaker_->rule_metrics());
   if (!config_.acceptance_required) {
     emit("PotentialMatchCreated", members, std::move(detail), now);
     matched(m.match_id, ids, now);
@@ -400,7 +398,8 @@ void Lifecycle::resolve(const std::string& match_id, std::string_view outcome,
   proposals_.erase(it);
   std::vector<const TicketView*> members;
   for (const auto& id : p.ticket_ids) members.push_back(&tickets_.at(id));
-  emit("AcceptMatchCompleted", members, {{"matchId", match_id}, {"acceptance", outcome}}, now);
+  emit("AcceptMatchCompleted", members, EventDetail{.match_id = match_id, .acceptance = outcome},
+       now);
   if (outcome == "Accepted") return matched(match_id, p.ticket_ids, now);
   std::string_view reason =
       outcome == "TimedOut" ? kReasonAcceptanceTimedOut : kReasonAcceptanceRejected;
@@ -469,11 +468,10 @@ void Lifecycle::record_wait(double seconds) {
 }
 
 void Lifecycle::emit(std::string_view type, const std::vector<const TicketView*>& tickets,
-                     boost::json::object detail, Clock::TimePoint now) {
-  // Without a subscriber the envelope would be built only to be dropped.
+                     EventDetail detail, Clock::TimePoint now) {
+  // Without a subscriber the event would be built only to be dropped.
   if (!events_.has_subscribers()) return;
-  events_.publish(make_event(config_, options_.region, options_.account, type, tickets,
-                             std::move(detail), now));
+  events_.publish(make_event(event_source_, type, tickets, std::move(detail), now));
 }
 
 }  // namespace sapi::matchmaking

@@ -174,7 +174,7 @@ class Lifecycle {
   void purge(Clock::TimePoint now);
   void commit(TicketView& t, Clock::TimePoint now);
   void emit(std::string_view type, const std::vector<const TicketView*>& tickets,
-            boost::json::object detail, Clock::TimePoint now);
+            EventDetail detail, Clock::TimePoint now);
   void record_wait(double seconds);
 
   Configuration config_;
@@ -184,6 +184,7 @@ class Lifecycle {
   EventBus& events_;
   LifecycleHooks hooks_;
   std::unique_ptr<flexmatch::Matchmaker> matchmaker_;
+  std::shared_ptr<const EventSource> event_source_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "matchmaking/service.h"
 #include "matchmaking/service_test_util.h"
 
@@ -46,7 +48,7 @@ class LifecycleTest : public ::testing::Test {
 
   std::vector<std::string> event_types() {
     std::vector<std::string> out;
-    for (const auto& e : events_) out.push_back(e.type);
+    for (const auto& e : events_) out.emplace_back(e.type);
     return out;
   }
 
@@ -79,7 +81,7 @@ TEST_F(LifecycleTest, TwoTicketsOfADuelCompleteInStandaloneMode) {
   EXPECT_EQ(event_types(),
             (std::vector<std::string>{"MatchmakingSearching", "MatchmakingSearching",
                                       "PotentialMatchCreated", "MatchmakingSucceeded"}));
-  const auto& env = events_.back().envelope;
+  boost::json::object env = events_.back().envelope();
   EXPECT_EQ(env.at("detail-type"), "GameLift Matchmaking Event");
   EXPECT_EQ(env.at("source"), "aws.gamelift");
   EXPECT_EQ(env.at("detail").at("tickets").as_array().size(), 2u);
@@ -230,7 +232,7 @@ TEST_F(AcceptanceTest, APotentialMatchWaitsForAcceptance) {
   EXPECT_EQ(status(a_), TicketStatus::kRequiresAcceptance);
   EXPECT_EQ(status(b_), TicketStatus::kRequiresAcceptance);
   EXPECT_EQ(get(a_)->players[0].accepted, false);
-  const auto& detail = events_.back().envelope.at("detail").as_object();
+  boost::json::object detail = events_.back().envelope().at("detail").as_object();
   EXPECT_EQ(detail.at("type"), "PotentialMatchCreated");
   EXPECT_EQ(detail.at("acceptanceRequired"), true);
   EXPECT_EQ(detail.at("acceptanceTimeout"), 10);
@@ -246,7 +248,7 @@ TEST_F(AcceptanceTest, AllAcceptCompletes) {
   EXPECT_EQ(std::count(types.begin(), types.end(), "AcceptMatch"), 2);
   EXPECT_EQ(types[types.size() - 2], "AcceptMatchCompleted");
   EXPECT_EQ(types.back(), "MatchmakingSucceeded");
-  EXPECT_EQ(events_[events_.size() - 2].envelope.at("detail").at("acceptance"), "Accepted");
+  EXPECT_EQ(events_[events_.size() - 2].envelope().at("detail").at("acceptance"), "Accepted");
 }
 
 TEST_F(AcceptanceTest, ARejectionSendsAcceptedTicketsBackAndCancelsTheOthers) {
@@ -273,7 +275,7 @@ TEST_F(AcceptanceTest, ATimeOutCancelsTicketsThatDidNotAccept) {
   EXPECT_EQ(status(a_), TicketStatus::kCancelled);
   EXPECT_EQ(get(a_)->status_reason, kReasonAcceptanceTimedOut);
   EXPECT_EQ(status(b_), TicketStatus::kSearching);
-  EXPECT_EQ(events_[events_.size() - 3].envelope.at("detail").at("acceptance"), "TimedOut");
+  EXPECT_EQ(events_[events_.size() - 3].envelope().at("detail").at("acceptance"), "TimedOut");
 }
 
 TEST_F(AcceptanceTest, CancellingDuringAcceptanceRejectsTheMatch) {

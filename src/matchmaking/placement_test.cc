@@ -47,9 +47,7 @@ class PlacementTest : public ::testing::Test {
     service_->events().subscribe([this](const MatchmakingEvent& e) {
       events_.push_back(e);
       // What a reader saw when the event went out.
-      for (const auto& t : e.envelope.at("detail").at("tickets").as_array()) {
-        seen_.push_back(service_->table().get(std::string(t.at("ticketId").as_string())));
-      }
+      for (const auto& t : e.tickets) seen_.push_back(service_->table().get(t.ticket_id));
     });
   }
   std::string start(StartRequest r) {
@@ -151,7 +149,8 @@ TEST_F(PlacementTest, AFulfilledPlacementCompletesTheTicketsWithTheirConnection)
 
   const MatchmakingEvent* e = last_event("MatchmakingSucceeded");
   ASSERT_NE(e, nullptr);
-  const auto& info = e->envelope.at("detail").at("gameSessionInfo");
+  boost::json::object envelope = e->envelope();
+  const auto& info = envelope.at("detail").at("gameSessionInfo");
   EXPECT_EQ(info.at("gameSessionArn"), json::value(t->connection->game_session_arn));
   EXPECT_EQ(info.at("ipAddress"), "10.0.0.7");
   EXPECT_EQ(info.at("port"), 7777);
@@ -207,8 +206,7 @@ TEST_F(PlacementTest, TheRequestTimeOutWaitsForThePlacementThenEndsTheTicket) {
   TicketPtr t = get(a_);
   EXPECT_EQ(t->status, TicketStatus::kTimedOut);
   EXPECT_EQ(t->status_reason, kReasonRequestTimedOut);
-  EXPECT_EQ(
-      last_event("MatchmakingTimedOut")->envelope.at("detail").at("tickets").as_array().size(), 1u);
+  EXPECT_EQ(last_event("MatchmakingTimedOut")->tickets.size(), 1u);
 }
 
 TEST_F(PlacementTest, AFailedPlacementFailsTheTickets) {
@@ -226,7 +224,7 @@ TEST_F(PlacementTest, AFailedPlacementFailsTheTickets) {
   }
   const MatchmakingEvent* e = last_event("MatchmakingFailed");
   ASSERT_NE(e, nullptr);
-  EXPECT_EQ(e->envelope.at("detail").at("reason"), json::value(kReasonPlacementFailed));
+  EXPECT_EQ(e->envelope().at("detail").at("reason"), json::value(kReasonPlacementFailed));
 }
 
 TEST_F(PlacementTest, CancelIsRefusedWhilePlacingButStartingAgainAbandonsThePlacement) {
