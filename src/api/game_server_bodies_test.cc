@@ -31,8 +31,24 @@ TEST(GameServerBodies, ARegistrationNamesTheFieldItRefuses) {
   EXPECT_EQ(registration("{" + base + R"(, "port": 7.5})").status().message(),
             "port must be a whole number");
   EXPECT_EQ(registration("{" + base + R"(, "port": 1, "labels": {"a": 1}})").status().message(),
-            "labels must be an object of strings");
+            "labels must be an object of strings without control characters");
   EXPECT_EQ(registration(R"({"ipAddress": 7})").status().message(), "ipAddress must be a string");
+}
+
+// Found by tests/e2e/hostile_input.test.mjs: "203.0.113.9\u0000" passed the address check,
+// which reads it as a C string, and was handed to players.
+TEST(GameServerBodies, NoFieldMayHoldAControlCharacter) {
+  const std::string rest = R"("location": "l", "port": 1, "maxPlayers": 2)";
+  EXPECT_EQ(registration(R"({"ipAddress": "203.0.113.9\u0000", )" + rest + "}").status().message(),
+            "ipAddress must not contain control characters");
+  EXPECT_EQ(registration(R"({"ipAddress": "a", "dnsName": "gs\n.example.org", )" + rest + "}")
+                .status()
+                .message(),
+            "dnsName must not contain control characters");
+  EXPECT_FALSE(
+      registration(R"({"ipAddress": "a", "labels": {"k": "v\u007f"}, )" + rest + "}").ok());
+  EXPECT_FALSE(
+      registration(R"({"ipAddress": "a", "labels": {"k\u0001": "v"}, )" + rest + "}").ok());
 }
 
 TEST(GameServerBodies, AHeartbeatMayBeEmptyOrNull) {

@@ -33,7 +33,7 @@ bool is_valid_reward_id(std::string_view id);
 // Reads and validates a request body. Every problem is kInvalidArgument with a message fit
 // for the client:
 // - `playerId` and `sessionId` must be non-empty strings (else kIdsRequired), of at most
-//   1024 and 128 characters;
+//   1024 and 128 characters, without control characters (U+0000-U+001F, U+007F);
 // - `rewards`, when present, an array of at most 100 well-formed reward ids; an id listed
 //   twice is kept once;
 // - `endTime`, when present, an ISO-8601 date-time (see iso8601.h) between

@@ -72,6 +72,17 @@ TEST(SessionSummaryRequest, IdsHaveLengthLimitsInCharacters) {
   EXPECT_TRUE(parse(R"({"playerId": "p", "sessionId": ")" + accented + R"("})").ok());
 }
 
+// Found by tests/e2e/hostile_input.test.mjs: an id ending in an escaped NUL was stored.
+TEST(SessionSummaryRequest, IdsMustNotHoldControlCharacters) {
+  for (const char* body :
+       {R"({"playerId": "p\u0000", "sessionId": "s"})",
+        R"({"playerId": "p", "sessionId": "s\u0000x"})", R"({"playerId": "p\n", "sessionId": "s"})",
+        R"({"playerId": "p", "sessionId": "\u007f"})"}) {
+    EXPECT_EQ(error_of(body), "playerId and sessionId must not contain control characters") << body;
+  }
+  EXPECT_TRUE(parse(R"({"playerId": "p\u00e9", "sessionId": "s"})").ok());
+}
+
 TEST(SessionSummaryRequest, RewardsMustBeAShortArrayOfWellFormedIds) {
   EXPECT_EQ(error_of(R"({"playerId": "p", "sessionId": "s", "rewards": "a"})"),
             "rewards must be an array of reward ids");
