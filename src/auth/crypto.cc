@@ -71,8 +71,8 @@ std::string sha256_hex(std::string_view data) {
   return hex_encode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
 }
 
-std::string hmac_sha256(std::string_view key, std::string_view data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
+Sha256Digest hmac_sha256_digest(std::string_view key, std::string_view data) {
+  Sha256Digest out{};
   size_t len = 0;
   // EVP_MAC_init with a null key keeps the previous key, so an empty key (whose data() may
   // be null) takes the one-shot path instead.
@@ -80,18 +80,23 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
     static constexpr unsigned char kNoKey[1] = {0};
     unsigned char* rc = EVP_Q_mac(nullptr, "HMAC", nullptr, "SHA256", nullptr, kNoKey, 0,
                                   reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                                  out, sizeof(out), &len);
-    if (rc == nullptr || len != 32) std::abort();
-    return std::string(reinterpret_cast<const char*>(out), len);
+                                  out.data(), out.size(), &len);
+    if (rc == nullptr || len != out.size()) std::abort();
+    return out;
   }
   EVP_MAC_CTX* ctx = hmac_ctx();
   if (EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr) !=
           1 ||
       EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
-      EVP_MAC_final(ctx, out, &len, sizeof(out)) != 1 || len != 32) {
+      EVP_MAC_final(ctx, out.data(), &len, out.size()) != 1 || len != out.size()) {
     std::abort();
   }
-  return std::string(reinterpret_cast<const char*>(out), len);
+  return out;
+}
+
+std::string hmac_sha256(std::string_view key, std::string_view data) {
+  Sha256Digest d = hmac_sha256_digest(key, data);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
 std::string hmac_sha256_hex(std::string_view key, std::string_view data) {

@@ -23,6 +23,9 @@ std::string sha256_hex(std::string_view data);
 // straight back as the next key of a SigV4 key derivation).
 std::string hmac_sha256(std::string_view key, std::string_view data);
 
+// HMAC-SHA256 of `data` under `key` as raw bytes, without allocating.
+Sha256Digest hmac_sha256_digest(std::string_view key, std::string_view data);
+
 // HMAC-SHA256 as 64 lowercase hex digits.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 

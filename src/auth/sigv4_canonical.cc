@@ -4,9 +4,9 @@
 #include <utility>
 
 #include "auth/crypto.h"
-#include "base/percent.h"
 #include "auth/sigv4_error.h"
 #include "auth/sigv4_parse.h"
+#include "base/percent.h"
 
 namespace sapi::auth::sigv4 {
 namespace {
@@ -78,15 +78,20 @@ void uri_encode(std::string_view in, bool keep_slash, std::string& out) {
   }
 }
 
-std::string canonical_uri(std::string_view raw_path, bool normalize) {
-  std::string out;
-  if (raw_path.empty()) return "/";
-  if (normalize) {
-    std::string normalized = normalize_path(raw_path);
-    uri_encode(normalized, true, out);
+void append_canonical_uri(std::string_view raw_path, bool normalize, std::string& out) {
+  if (raw_path.empty()) {
+    out.push_back('/');
+  } else if (normalize) {
+    uri_encode(normalize_path(raw_path), true, out);
   } else {
     uri_encode(raw_path, true, out);
   }
+}
+
+std::string canonical_uri(std::string_view raw_path, bool normalize) {
+  std::string out;
+  out.reserve(raw_path.size() + 16);
+  append_canonical_uri(raw_path, normalize, out);
   return out;
 }
 
@@ -115,9 +120,8 @@ Result<std::string> canonical_query(std::string_view raw_query, bool drop_signat
   return out;
 }
 
-Result<std::string> canonical_headers(const std::vector<HeaderField>& headers,
-                                      const std::vector<std::string>& signed_names) {
-  std::string out;
+Status append_canonical_headers(const std::vector<HeaderField>& headers,
+                                const std::vector<std::string>& signed_names, std::string& out) {
   for (const std::string& name : signed_names) {
     out.append(name).push_back(':');
     bool found = false;
@@ -133,6 +137,13 @@ Result<std::string> canonical_headers(const std::vector<HeaderField>& headers,
     }
     out.push_back('\n');
   }
+  return {};
+}
+
+Result<std::string> canonical_headers(const std::vector<HeaderField>& headers,
+                                      const std::vector<std::string>& signed_names) {
+  std::string out;
+  SAPI_RETURN_IF_ERROR(append_canonical_headers(headers, signed_names, out));
   return out;
 }
 
@@ -160,13 +171,26 @@ std::string canonical_request(std::string_view method, std::string_view uri, std
   return out;
 }
 
-std::string string_to_sign(std::string_view amz_date, std::string_view scope,
-                           std::string_view canonical_request) {
-  std::string out(kAlgorithm);
+void write_string_to_sign(std::string_view amz_date, std::string_view scope,
+                          std::string_view canonical_request, std::string& out) {
+  Sha256Digest digest = sha256(canonical_request);
+  out.assign(kAlgorithm);
   out.push_back('\n');
   out.append(amz_date).push_back('\n');
   out.append(scope).push_back('\n');
-  out.append(sha256_hex(canonical_request));
+  size_t at = out.size();
+  out.resize(at + 2 * digest.size());
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (size_t i = 0; i < digest.size(); ++i) {
+    out[at + 2 * i] = kDigits[digest[i] >> 4];
+    out[at + 2 * i + 1] = kDigits[digest[i] & 0xF];
+  }
+}
+
+std::string string_to_sign(std::string_view amz_date, std::string_view scope,
+                           std::string_view canonical_request) {
+  std::string out;
+  write_string_to_sign(amz_date, scope, canonical_request, out);
   return out;
 }
 

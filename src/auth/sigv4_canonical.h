@@ -43,6 +43,13 @@ Result<std::string> canonical_query(std::string_view raw_query, bool drop_signat
 Result<std::string> canonical_headers(const std::vector<HeaderField>& headers,
                                       const std::vector<std::string>& signed_names);
 
+// canonical_headers() appended to `out` (on failure `out` holds part of it).
+Status append_canonical_headers(const std::vector<HeaderField>& headers,
+                                const std::vector<std::string>& signed_names, std::string& out);
+
+// canonical_uri() appended to `out`.
+void append_canonical_uri(std::string_view raw_path, bool normalize, std::string& out);
+
 // "host;x-amz-date".
 std::string join_signed_headers(const std::vector<std::string>& signed_names);
 
@@ -58,6 +65,10 @@ std::string string_to_sign(std::string_view amz_date, std::string_view scope,
 // HMAC chain "AWS4"+secret -> date -> region -> service -> "aws4_request"; 32 raw bytes.
 std::string derive_signing_key(std::string_view secret, std::string_view date,
                                std::string_view region, std::string_view service);
+
+// string_to_sign() written into `out` (cleared first), for callers that reuse a buffer.
+void write_string_to_sign(std::string_view amz_date, std::string_view scope,
+                          std::string_view canonical_request, std::string& out);
 
 // hex(HMAC-SHA256(signing key, string to sign)).
 std::string compute_signature(std::string_view signing_key, std::string_view string_to_sign);

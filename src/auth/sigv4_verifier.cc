@@ -29,6 +29,17 @@ Result<std::optional<std::string_view>> single_header(const SignedRequest& reque
   return found;
 }
 
+// Whether `hex` is the lowercase hex of `digest`, in time that depends only on the lengths.
+bool hex_equal(const Sha256Digest& digest, std::string_view hex) {
+  char expected[2 * sizeof(Sha256Digest)];
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (size_t i = 0; i < digest.size(); ++i) {
+    expected[2 * i] = kDigits[digest[i] >> 4];
+    expected[2 * i + 1] = kDigits[digest[i] & 0xF];
+  }
+  return constant_time_equal(std::string_view(expected, sizeof(expected)), hex);
+}
+
 bool is_lower_hex64(std::string_view s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -205,24 +216,38 @@ Result<std::string> Verifier::payload_hash(const SignedRequest& request) const {
   return actual;
 }
 
-std::string Verifier::signing_key(const Credential& credential, const Claimed& claimed) const {
+std::string_view Verifier::signing_key(const Credential& credential, const Claimed& claimed) const {
   const CredentialScope& scope = claimed.claim.credential;
+  // The key is a function of the secret and the scope alone, so each thread keeps the last
+  // one it used: a game server's requests of one day all hit it without a lock or a lookup.
+  struct LastKey {
+    std::string secret, date, region, service, key;
+  };
+  thread_local LastKey last;
+  if (!last.key.empty() && last.date == scope.date && last.region == scope.region &&
+      last.service == scope.service && last.secret == credential.secret_access_key) {
+    return last.key;
+  }
   std::string cache_key = fmt::format("{}\n{}\n{}\n{}", credential.access_key_id, scope.date,
                                       scope.region, scope.service);
+  std::string key;
   {
     std::lock_guard lock(cache_mu_);
     auto it = key_cache_.find(cache_key);
     if (it != key_cache_.end() && it->second.secret == credential.secret_access_key) {
-      return it->second.key;
+      key = it->second.key;
     }
   }
-  std::string key =
-      derive_signing_key(credential.secret_access_key, scope.date, scope.region, scope.service);
-  std::lock_guard lock(cache_mu_);
-  // Dates roll over and credentials come and go: start afresh rather than track ages.
-  if (key_cache_.size() >= kMaxCachedKeys) key_cache_.clear();
-  key_cache_[cache_key] = CachedKey{credential.secret_access_key, key};
-  return key;
+  if (key.empty()) {
+    key = derive_signing_key(credential.secret_access_key, scope.date, scope.region, scope.service);
+    std::lock_guard lock(cache_mu_);
+    // Dates roll over and credentials come and go: start afresh rather than track ages.
+    if (key_cache_.size() >= kMaxCachedKeys) key_cache_.clear();
+    key_cache_[cache_key] = CachedKey{credential.secret_access_key, key};
+  }
+  last = LastKey{credential.secret_access_key, scope.date, scope.region, scope.service,
+                 std::move(key)};
+  return last.key;
 }
 
 Result<Credential> Verifier::verify(const SignedRequest& request, SigningTrace* trace) const {
@@ -238,28 +263,51 @@ Result<Credential> Verifier::verify(const SignedRequest& request, SigningTrace* 
   const SignatureClaim& claim = claimed->claim;
   auto hash = payload_hash(request);
   if (!hash.ok()) return hash.status();
-  auto query = canonical_query(request.query, claim.presigned);
-  if (!query.ok()) return query.status();
-  auto headers = canonical_headers(request.headers, claim.signed_headers);
-  if (!headers.ok()) return headers.status();
-  std::string signed_names = join_signed_headers(claim.signed_headers);
-  std::string scope = claim.credential.scope();
-  std::string key = signing_key(*credential, *claimed);
+  // The canonical request is "METHOD\nURI\n" + this tail; both it and the string to sign
+  // are built in buffers each thread reuses, so a request costs no allocation here.
+  thread_local std::string tail, creq, sts;
+  tail.clear();
+  tail.push_back('\n');
+  if (!request.query.empty()) {
+    auto query = canonical_query(request.query, claim.presigned);
+    if (!query.ok()) return query.status();
+    tail.append(*query);
+  }
+  tail.push_back('\n');
+  SAPI_RETURN_IF_ERROR(append_canonical_headers(request.headers, claim.signed_headers, tail));
+  tail.push_back('\n');
+  for (const std::string& name : claim.signed_headers) {
+    if (&name != &claim.signed_headers.front()) tail.push_back(';');
+    tail.append(name);
+  }
+  tail.push_back('\n');
+  tail.append(*hash);
+  const CredentialScope& cs = claim.credential;
+  std::string scope;
+  scope.reserve(cs.date.size() + cs.region.size() + cs.service.size() + cs.terminator.size() + 3);
+  scope.append(cs.date).append("/").append(cs.region).append("/").append(cs.service);
+  scope.append("/").append(cs.terminator);
+  std::string_view key = signing_key(*credential, *claimed);
 
   bool matched = false;
+  size_t plain_uri_size = 0;
   for (bool normalize : {false, true}) {
-    std::string uri = canonical_uri(request.raw_path, normalize);
-    if (normalize &&
-        (!options_.accept_normalized_path || uri == canonical_uri(request.raw_path, false))) {
+    creq.assign(request.method).push_back('\n');
+    size_t uri_at = creq.size();
+    append_canonical_uri(request.raw_path, normalize, creq);
+    std::string_view uri(creq.data() + uri_at, creq.size() - uri_at);
+    if (!normalize) {
+      plain_uri_size = uri.size();
+    } else if (!options_.accept_normalized_path ||
+               (uri.size() == plain_uri_size && uri == canonical_uri(request.raw_path, false))) {
       break;
     }
-    std::string creq =
-        canonical_request(request.method, uri, *query, *headers, signed_names, *hash);
-    std::string sts = string_to_sign(claimed->amz_date, scope, creq);
-    std::string expected = compute_signature(key, sts);
-    matched = constant_time_equal(expected, claim.signature);
+    creq.append(tail);
+    write_string_to_sign(claimed->amz_date, scope, creq, sts);
+    Sha256Digest mac = hmac_sha256_digest(key, sts);
+    matched = hex_equal(mac, claim.signature);
     if (trace && (!normalize || matched)) {
-      *trace = SigningTrace{std::move(creq), std::move(sts), std::move(expected)};
+      *trace = SigningTrace{creq, sts, compute_signature(key, sts)};
     }
     if (matched) break;
   }

@@ -71,7 +71,8 @@ class Verifier {
   Status check_signed_headers(const SignedRequest& request, const Claimed& claimed) const;
   Status check_credential(const Credential& credential, const Claimed& claimed) const;
   Result<std::string> payload_hash(const SignedRequest& request) const;
-  std::string signing_key(const Credential& credential, const Claimed& claimed) const;
+  // Valid until this thread's next call.
+  std::string_view signing_key(const Credential& credential, const Claimed& claimed) const;
 
   VerifierOptions options_;
   const CredentialLookup& credentials_;
