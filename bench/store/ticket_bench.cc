@@ -68,6 +68,17 @@ double thread_cpu_seconds(const std::string& name) {
   return total;
 }
 
+// Bytes this process has passed to write(2) and pwrite(2) so far (the WAL and checkpoints).
+double written_bytes() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  double value = 0;
+  while (io >> key >> value) {
+    if (key == "wchar:") return value;
+  }
+  return 0;
+}
+
 class BatchCounter final : public sapi::store::StoreObserver {
  public:
   void on_batch(size_t writes, std::chrono::nanoseconds, bool) override {
@@ -248,19 +259,21 @@ int main(int argc, char** argv) {
   }
   Load load((*store)->tickets(), *parsed.rule_set, concurrency, random_ids);
   double cpu_before = cpu_seconds(), writer_before = thread_cpu_seconds("store-writer");
+  double written_before = written_bytes();
   uint64_t tickets = load.run(std::chrono::seconds(seconds));
   double cpu = cpu_seconds() - cpu_before;
   double writer = thread_cpu_seconds("store-writer") - writer_before;
+  double written = written_bytes() - written_before;
   (*store)->close();
   auto db_bytes = std::filesystem::file_size(std::filesystem::path(dir) / options.file_name);
   std::filesystem::remove_all(dir);
   double n = double(std::max<uint64_t>(1, tickets));
   fmt::print(
       "{} tickets ({} ids), {} in flight: {:.0f} tickets/s, mean batch {:.1f}, writer {:.1f} "
-      "us/ticket, process {:.1f} us/ticket (encoding {:.2f}), database {:.0f} bytes/ticket, "
-      "failures {}\n",
+      "us/ticket, process {:.1f} us/ticket (encoding {:.2f}), written {:.0f} bytes/ticket, "
+      "database {:.0f} bytes/ticket, failures {}\n",
       tickets, random_ids ? "random" : "time-ordered", concurrency,
       double(tickets) / load.elapsed(), counter->mean_batch(), writer * 1e6 / n, cpu * 1e6 / n,
-      load.encode_seconds() * 1e6 / n, double(db_bytes) / n, load.failures());
+      load.encode_seconds() * 1e6 / n, written / n, double(db_bytes) / n, load.failures());
   return load.failures() == 0 ? 0 : 1;
 }
