@@ -31,6 +31,8 @@ const configurations = tempFile('configurations.json', JSON.stringify({
     { name: 'duel', ruleSetBody: versusRuleSet(1), requestTimeoutSeconds: 600 },
     { name: 'accepting', ruleSetBody: versusRuleSet(1), requestTimeoutSeconds: 600,
       acceptanceRequired: true, acceptanceTimeoutSeconds: 300 },
+    { name: 'placed', ruleSetBody: versusRuleSet(1), requestTimeoutSeconds: 600,
+      flexMatchMode: 'WITH_QUEUE', backfillMode: 'MANUAL' },
   ],
 }));
 
@@ -70,6 +72,20 @@ before(async () => {
   });
   assert.equal(accepting.status, 200, accepting.text);
   kept.acceptTicketId = accepting.json.ticketId;
+
+  // A game session on gs-keep, so that the routes below a game session read their bodies and
+  // nested ids instead of stopping at an unknown one.
+  const poll = signed('GET', '/game-servers/gs-keep/game-session?waitSeconds=10');
+  for (const p of ['red-1', 'blue-1']) {
+    const r = await asPlayer(p, 'POST', '/matchmaking/start',
+      { body: JSON.stringify({ playerId: p, configurationName: 'placed' }) });
+    assert.equal(r.status, 200, r.text);
+  }
+  const placed = await poll;
+  assert.equal(placed.status, 200, placed.text);
+  assert.ok(placed.json.gameSession, placed.text);
+  kept.gameSessionId = placed.json.gameSession.gameSessionId;
+  kept.playerSessionId = placed.json.gameSession.playerSessions[0].playerSessionId;
 });
 
 after(async () => {
@@ -155,7 +171,7 @@ const BODY_ROUTES = [
       location: 'eu-west-1', maxPlayers: 4, labels: { map: 'arena' } } },
   { op: 'POST /game-servers/{gameServerId}/heartbeat', path: '/game-servers/gs-keep/heartbeat',
     signed: true, base: { playerCount: 1, health: 'HEALTHY' } },
-  { op: 'POST /game-sessions/{gameSessionId}/backfill', path: '/game-sessions/no-such-session/backfill',
+  { op: 'POST /game-sessions/{gameSessionId}/backfill', path: () => `/game-sessions/${kept.gameSessionId}/backfill`,
     signed: true, base: { ticketId: 'backfill-1', players: [{ playerId: 'p', team: 'red' }] } },
 ];
 
@@ -191,6 +207,8 @@ test('every JSON body route refuses malformed, mistyped and oversized bodies wit
       if (fieldSchema.type === 'string') {
         const body = JSON.stringify({ ...route.base, [field]: HUGE_STRING });
         c.check(where(`${field} of 100 KiB`), method, path, await call(route, body));
+        const nul = JSON.stringify({ ...route.base, [field]: `${route.base[field] ?? 'x'}\u0000` });
+        c.check(where(`${field} with an escaped NUL`), method, path, await call(route, nul));
       }
     }
     const over = JSON.stringify({ ...route.base, filler: 'x'.repeat(MAX_BODY) });
@@ -237,6 +255,10 @@ test('path parameters with %00, .., invalid escapes and 2 KiB ids are refused wi
     ['DELETE', (id) => `/game-sessions/${id}/player-sessions/${id}`],
     ['POST', (id) => `/game-sessions/${id}/backfill`, '{}'],
     ['DELETE', (id) => `/game-sessions/${id}/backfill/${id}`],
+    // A real game session, the id below it hostile.
+    ['POST', (id) => `/game-sessions/${kept.gameSessionId}/player-sessions/${id}/accept`],
+    ['DELETE', (id) => `/game-sessions/${kept.gameSessionId}/player-sessions/${id}`],
+    ['DELETE', (id) => `/game-sessions/${kept.gameSessionId}/backfill/${id}`],
   ];
   for (const [name, id] of HOSTILE_IDS) {
     for (const [method, path, body] of player) {
@@ -271,7 +293,7 @@ test('query parameters that are not what the document says are refused with a 4x
   c.done();
 });
 
-test('raw requests a client library would not send get a 4xx error or a closed connection', async () => {
+test('raw requests a client library would not send get a 4xx error or a closed connection', async (t) => {
   const bearer = `Bearer ${await token('sweeper')}`;
   const host = `Host: 127.0.0.1:${server.port}\r\n`;
   const start = (extra, body) => Buffer.concat([
@@ -301,8 +323,10 @@ test('raw requests a client library would not send get a 4xx error or a closed c
     ['garbage instead of a request', Buffer.from('\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 TLS hello\r\n\r\n', 'latin1')],
   ];
   const problems = [];
+  const seen = [];
   for (const [name, bytes] of cases) {
     const r = await rawExchange(server.port, bytes, { timeoutMs: 5000 });
+    seen.push(`${name}: ${r.status ? `${r.status} ${r.json?.error}` : 'closed'}`);
     if (r.status === 0) {
       if (!r.closed) problems.push(`${name}: neither answered nor closed within 5 s`);
       continue;
@@ -313,6 +337,7 @@ test('raw requests a client library would not send get a 4xx error or a closed c
       problems.push(e.message.split('\n')[0]);
     }
   }
+  t.diagnostic(seen.join('; '));
   assert.deepEqual(problems, []);
 });
 
@@ -355,6 +380,10 @@ test('after the sweep the server is live and nothing stored before it is lost', 
   assert.ok(rewards.text.includes('kept'), rewards.text);
   const beat = await signed('POST', '/game-servers/gs-keep/heartbeat', { body: '{"playerCount": 0}' });
   assert.equal(beat.status, 200, beat.text);
+  const session = await signed('GET', `/game-sessions/${kept.gameSessionId}`);
+  assert.equal(session.status, 200, session.text);
+  const seat = session.json.gameSession.playerSessions.find((p) => p.playerSessionId === kept.playerSessionId);
+  assert.equal(seat?.status, 'RESERVED', session.text);
   // A replay of the stored summary is still recognised as the same one.
   const replay = await signed('POST', '/session-summary',
     { body: JSON.stringify({ playerId: 'keeper', sessionId: SESSION_ID, rewards: ['kept'] }) });
