@@ -36,6 +36,7 @@ Fleet::Fleet(FleetOptions options, store::FleetStore* store, const Clock& clock,
       store_(store),
       clock_(clock),
       metrics_(metrics ? std::make_unique<Metrics>(*metrics) : nullptr),
+      room_(std::make_unique<Room>()),
       on_terminated_(options_.on_game_session_terminated) {}
 
 Result<std::unique_ptr<Fleet>> Fleet::create(FleetOptions options, store::FleetStore* store,
@@ -49,7 +50,7 @@ Result<std::unique_ptr<Fleet>> Fleet::create(FleetOptions options, store::FleetS
 Fleet::~Fleet() { stop(); }
 
 void Fleet::set_on_game_session_terminated(std::function<void(const std::string&)> hook) {
-  std::lock_guard lock(mu_);
+  CallerLock lock(*this);
   on_terminated_ = std::move(hook);
 }
 
@@ -116,14 +117,16 @@ void Fleet::run() {
 void Fleet::stop() {
   Deferred deferred;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
-    for (auto* list : {&server_waiters_, &session_waiters_}) {
-      for (auto& w : *list) {
-        deferred.push_back([done = std::move(w.done)] { done(std::optional<GameSession>()); });
+    for (auto* waiters : {&server_waiters_, &session_waiters_}) {
+      for (auto& [id, list] : *waiters) {
+        for (auto& w : list) {
+          deferred.push_back([done = std::move(w.done)] { done(std::optional<GameSession>()); });
+        }
       }
-      list->clear();
+      waiters->clear();
     }
   }
   cv_.notify_all();
@@ -159,15 +162,19 @@ Result<GameSession*> Fleet::owned_session(const std::string& key, const std::str
 }
 
 int Fleet::free_slots(const GameServer& server) const {
-  auto it = used_slots_.find(server.spec.game_server_id);
-  return server.spec.max_players - (it == used_slots_.end() ? 0 : it->second);
+  auto it = slots_.find(server.spec.game_server_id);
+  return server.spec.max_players - (it == slots_.end() ? 0 : it->second.used);
 }
 
 void Fleet::account(GameSession& g) {
   int seats = g.status == GameSessionStatus::kTerminated ? 0 : g.seats_in_use();
   if (seats != g.accounted_seats) {
-    used_slots_[g.game_server_id] += seats - g.accounted_seats;
+    Slots& slots = slots_[g.game_server_id];
+    slots.used += seats - g.accounted_seats;
     g.accounted_seats = seats;
+    if (slots.room_index != Slots::kNoIndex && !room_->stale) {
+      room_->set_used(slots.room_index, slots.used);
+    }
   }
   int status = static_cast<int>(g.status);
   if (status != g.accounted_status) {
@@ -211,9 +218,11 @@ void Fleet::changed(GameSession& session, Deferred& deferred, store::WriteDone d
   ++session.version;
   account(session);
   persist_session(session, std::move(durable));
-  auto& list = session_waiters_;
+  auto waiting = session_waiters_.find(session.game_session_id);
+  if (waiting == session_waiters_.end()) return;
+  auto& list = waiting->second;
   for (auto it = list.begin(); it != list.end();) {
-    if (it->id == session.game_session_id && it->known_version != session.version) {
+    if (it->known_version != session.version) {
       deferred.push_back(
           [done = std::move(it->done), copy = session] { done(std::optional<GameSession>(copy)); });
       it = list.erase(it);
@@ -221,6 +230,7 @@ void Fleet::changed(GameSession& session, Deferred& deferred, store::WriteDone d
       ++it;
     }
   }
+  if (list.empty()) session_waiters_.erase(waiting);
 }
 
 void Fleet::terminate(GameSession& session, Deferred& deferred, store::WriteDone durable) {
@@ -249,21 +259,20 @@ void Fleet::remove_server(const std::string& id, Deferred& deferred, store::Writ
     for (const auto& session_id : ids) terminate(sessions_.at(session_id), deferred);
   }
   servers_.erase(id);
-  used_slots_.erase(id);
+  slots_.erase(id);
+  room_->stale = true;
   if (store_) {
     store_->remove_game_server(id, std::move(durable));
   } else if (durable) {
     durable({});
   }
-  for (auto w = server_waiters_.begin(); w != server_waiters_.end();) {
-    if (w->id == id) {
-      deferred.push_back([done = std::move(w->done), id] {
+  if (auto waiting = server_waiters_.find(id); waiting != server_waiters_.end()) {
+    for (auto& w : waiting->second) {
+      deferred.push_back([done = std::move(w.done), id] {
         done(not_found("game server " + id + " is not registered"));
       });
-      w = server_waiters_.erase(w);
-    } else {
-      ++w;
     }
+    server_waiters_.erase(waiting);
   }
   update_gauges();
 }
@@ -280,15 +289,13 @@ void Fleet::notify_server_waiters(const std::string& server_id, Deferred& deferr
     }
   }
   if (!next) return;
-  for (auto w = server_waiters_.begin(); w != server_waiters_.end();) {
-    if (w->id == server_id) {
-      deferred.push_back(
-          [done = std::move(w->done), copy = *next] { done(std::optional<GameSession>(copy)); });
-      w = server_waiters_.erase(w);
-    } else {
-      ++w;
-    }
+  auto waiting = server_waiters_.find(server_id);
+  if (waiting == server_waiters_.end()) return;
+  for (auto& w : waiting->second) {
+    deferred.push_back(
+        [done = std::move(w.done), copy = *next] { done(std::optional<GameSession>(copy)); });
   }
+  server_waiters_.erase(waiting);
 }
 
 void Fleet::expire_reservations(Clock::TimePoint now, Deferred& deferred) {
@@ -310,26 +317,34 @@ void Fleet::expire_reservations(Clock::TimePoint now, Deferred& deferred) {
 }
 
 void Fleet::expire_waiters(Clock::TimePoint now, Deferred& deferred) {
-  for (auto w = server_waiters_.begin(); w != server_waiters_.end();) {
-    if (w->deadline <= now) {
-      deferred.push_back([done = std::move(w->done)] { done(std::optional<GameSession>()); });
-      w = server_waiters_.erase(w);
-    } else {
-      ++w;
+  for (auto waiting = server_waiters_.begin(); waiting != server_waiters_.end();) {
+    auto& list = waiting->second;
+    for (auto w = list.begin(); w != list.end();) {
+      if (w->deadline <= now) {
+        deferred.push_back([done = std::move(w->done)] { done(std::optional<GameSession>()); });
+        w = list.erase(w);
+      } else {
+        ++w;
+      }
     }
+    waiting = list.empty() ? server_waiters_.erase(waiting) : std::next(waiting);
   }
-  for (auto w = session_waiters_.begin(); w != session_waiters_.end();) {
-    if (w->deadline <= now) {
-      auto it = sessions_.find(w->id);
-      std::optional<GameSession> copy;
-      if (it != sessions_.end()) copy = it->second;
-      deferred.push_back([done = std::move(w->done), copy = std::move(copy)] {
-        done(std::optional<GameSession>(copy));
-      });
-      w = session_waiters_.erase(w);
-    } else {
-      ++w;
+  for (auto waiting = session_waiters_.begin(); waiting != session_waiters_.end();) {
+    auto& list = waiting->second;
+    for (auto w = list.begin(); w != list.end();) {
+      if (w->deadline <= now) {
+        auto it = sessions_.find(waiting->first);
+        std::optional<GameSession> copy;
+        if (it != sessions_.end()) copy = it->second;
+        deferred.push_back([done = std::move(w->done), copy = std::move(copy)] {
+          done(std::optional<GameSession>(copy));
+        });
+        w = list.erase(w);
+      } else {
+        ++w;
+      }
     }
+    waiting = list.empty() ? session_waiters_.erase(waiting) : std::next(waiting);
   }
 }
 
@@ -369,7 +384,7 @@ Result<GameServer> Fleet::register_server(const std::string& access_key_id, Game
   Deferred deferred;
   GameServer copy;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     Clock::TimePoint now = clock_.now();
     auto it = servers_.find(spec.game_server_id);
     if (it != servers_.end() && it->second.access_key_id != access_key_id) {
@@ -383,6 +398,7 @@ Result<GameServer> Fleet::register_server(const std::string& access_key_id, Game
     }
     server.spec = std::move(spec);
     server.health = Health::kHealthy;
+    room_->stale = true;  // a new server, or a new address, location or size
     server.last_heartbeat = now;
     persist_server(server, std::move(durable));
     copy = server;
@@ -397,7 +413,7 @@ Status Fleet::deregister_server(const std::string& access_key_id, const std::str
                                 store::WriteDone durable) {
   Deferred deferred;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto server = owned_server(access_key_id, game_server_id);
     if (!server.ok()) return server.status();
     remove_server(game_server_id, deferred, std::move(durable));
@@ -413,7 +429,7 @@ Result<GameServer> Fleet::heartbeat(const std::string& access_key_id,
   Deferred deferred;
   GameServer copy;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto server = owned_server(access_key_id, game_server_id);
     if (!server.ok()) return server.status();
     GameServer& s = **server;
@@ -421,6 +437,7 @@ Result<GameServer> Fleet::heartbeat(const std::string& access_key_id,
     if (player_count) s.player_count = *player_count;
     if (health && *health != s.health) {
       s.health = *health;
+      room_->stale = true;
       persist_server(s, {});
       if (s.health == Health::kHealthy) retry_pending(deferred);
     }
@@ -435,34 +452,43 @@ void Fleet::wait_for_game_session(const std::string& access_key_id,
                                   SessionWaiter done) {
   Deferred deferred;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto server = owned_server(access_key_id, game_server_id);
     if (!server.ok()) {
       deferred.push_back([done, status = server.status()] { done(status); });
     } else if (stopping_) {
       deferred.push_back([done] { done(std::optional<GameSession>()); });
     } else {
-      server_waiters_.push_back({game_server_id, std::nullopt, deadline, std::move(done)});
+      server_waiters_[game_server_id].push_back({std::nullopt, deadline, std::move(done)});
       notify_server_waiters(game_server_id, deferred);
-      expire_waiters(clock_.now(), deferred);
+      // Nothing came: a deadline already passed is answered now, later ones by tick().
+      auto waiting = server_waiters_.find(game_server_id);
+      if (waiting != server_waiters_.end() && deadline <= clock_.now()) {
+        auto& list = waiting->second;
+        deferred.push_back(
+            [done = std::move(list.back().done)] { done(std::optional<GameSession>()); });
+        list.pop_back();
+        if (list.empty()) server_waiters_.erase(waiting);
+      }
     }
   }
   run_all(deferred);
 }
 
 size_t Fleet::server_count() const {
-  std::lock_guard lock(mu_);
+  CallerLock lock(*this);
   return servers_.size();
 }
 
 size_t Fleet::pending_placements() const {
-  std::lock_guard lock(mu_);
+  CallerLock lock(*this);
   return pending_.size();
 }
 
 void Fleet::tick() {
   Deferred deferred;
   bool purge_store = false;
+  let_callers_in();
   {
     std::lock_guard lock(mu_);
     Clock::TimePoint now = clock_.now();
@@ -480,6 +506,7 @@ void Fleet::tick() {
   // Latency policies relax with time, so a waiting match may fit now. In chunks: heartbeats
   // and activations get the mutex between them however long the backlog.
   retry_all_pending();
+  let_callers_in();
   {
     std::lock_guard lock(mu_);
     Clock::TimePoint now = clock_.now();

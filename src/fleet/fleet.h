@@ -7,6 +7,7 @@
 // Changes are written through store::FleetStore so servers and game sessions survive a
 // restart.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -159,6 +160,16 @@ class Fleet final : public matchmaking::Placer {
   struct Pending;
   struct Waiter;
   struct Metrics;
+  class CallerLock;  // fleet_internal.h
+  // A server's RESERVED and ACTIVE seats, and its place in room_ (kNoIndex while room_ is
+  // stale or the server is gone).
+  struct Slots {
+    static constexpr size_t kNoIndex = static_cast<size_t>(-1);
+    int used = 0;
+    size_t room_index = kNoIndex;
+  };
+  // Long polls by game server id or game session id.
+  using Waiters = std::unordered_map<std::string, std::vector<Waiter>>;
   // Work to do once the mutex is released (callbacks).
   using Deferred = std::vector<std::function<void()>>;
 
@@ -200,11 +211,16 @@ class Fleet final : public matchmaking::Placer {
   void retry_pending(Deferred& deferred);
   // Every waiting placement, in chunks, releasing the mutex between them. mu_ not held.
   void retry_all_pending();
+  // Between two pieces of the tick's work, mu_ not held: lets the callers waiting for mu_
+  // (std::mutex is not fair, and a thread that re-locks at once usually wins) in first.
+  void let_callers_in() const;
   void time_out_placements(Clock::TimePoint now, Deferred& deferred);
   void finish(const std::string& placement_id, matchmaking::PlacementResult result,
               Deferred& deferred);
   void fulfil(GameSession& session, Deferred& deferred);
-  Room room() const;
+  // The servers as a selection sees them, rebuilt only after the set of servers or their
+  // health changed; seat changes update it in place (account()).
+  Room& room();
   Selection select(const Pending& pending, const Room& room, Clock::TimePoint now) const;
   void placement_lost(GameSession& session, Deferred& deferred);
 
@@ -214,18 +230,25 @@ class Fleet final : public matchmaking::Placer {
   std::unique_ptr<Metrics> metrics_;
 
   mutable std::mutex mu_;
+  // Callers (CallerLock) waiting for mu_, and how many got it so far.
+  mutable std::atomic<int> callers_waiting_{0};
+  mutable std::atomic<uint64_t> callers_entered_{0};
   std::map<std::string, GameServer> servers_;
   std::unordered_map<std::string, GameSession> sessions_;  // terminated ones until purged
   std::unordered_map<std::string, std::vector<std::string>> sessions_by_server_;
-  std::unordered_map<std::string, int> used_slots_;  // by server: RESERVED and ACTIVE seats
-  int64_t status_counts_[3] = {0, 0, 0};             // game sessions by status
+  std::unordered_map<std::string, Slots> slots_;  // by server id
+  std::unique_ptr<Room> room_;
+  int64_t status_counts_[3] = {0, 0, 0};  // game sessions by status
   // player id -> access keys of the servers the player had player sessions on.
   std::unordered_map<std::string, std::unordered_set<std::string>> placed_players_;
   std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id
-  std::map<uint64_t, std::string> pending_order_;            // sequence -> placement id
+  std::map<uint64_t, Pending*> pending_order_;               // by sequence
+  // The pending placements with no game session ACTIVATING for them, by sequence: the ones a
+  // re-try looks at.
+  std::map<uint64_t, Pending*> waiting_;
   uint64_t next_sequence_ = 0;
-  std::vector<Waiter> server_waiters_;
-  std::vector<Waiter> session_waiters_;
+  Waiters server_waiters_;   // by game server id
+  Waiters session_waiters_;  // by game session id
   std::function<void(const std::string&)> on_terminated_;
 
   Clock::TimePoint next_purge_;

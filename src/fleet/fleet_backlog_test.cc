@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -27,6 +28,7 @@ constexpr char kKey[] = "AKIABACKLOGTEST00001";
 constexpr int kServers = 1000;
 constexpr int kSlots = 10;
 constexpr int kBacklog = 10000;
+constexpr int kBigBacklog = 50000;
 const char* const kRegions[] = {"eu-west-1", "eu-central-1", "us-east-1", "us-west-2",
                                 "ap-northeast-1"};
 
@@ -40,9 +42,8 @@ double median_ms(std::vector<double> v) {
 
 class BacklogTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    FleetOptions options;
-    options.run_threads = false;  // the test drives tick() itself, from another thread
+  // run_threads false: the test drives tick() itself, from another thread.
+  void start(FleetOptions options) {
     auto created = Fleet::create(options, nullptr, clock_, nullptr);
     ASSERT_TRUE(created.ok());
     fleet_ = std::move(*created);
@@ -85,6 +86,56 @@ class BacklogTest : public ::testing::Test {
     return results_;
   }
 
+  // Every server gets one match; the last 100 stay ACTIVATING (returned) to be activated
+  // under load; then kBacklog matches wait.
+  std::vector<std::string> fill_and_queue_backlog(int backlog = kBacklog) {
+    std::vector<std::string> activating;
+    for (int i = 0; i < kServers; ++i) {
+      place(fmt::format("fill{:04}", i));
+      auto g = next_on(server_id(i));
+      EXPECT_TRUE(g) << server_id(i);
+      if (!g) return activating;
+      if (i < kServers - 100) {
+        EXPECT_TRUE(fleet_->activate(kKey, g->game_session_id, {}).ok());
+      } else {
+        activating.push_back(g->game_session_id);
+      }
+    }
+    for (int i = 0; i < backlog; ++i) place(waiting_id(i));
+    EXPECT_EQ(fleet_->pending_placements(), static_cast<size_t>(backlog + 100));
+    return activating;
+  }
+
+  struct CallTimes {
+    std::vector<double> heartbeat_ms;
+    std::vector<double> activate_ms;
+  };
+  // Heartbeats (and activations of `activating`) every 200 us while `busy` says the fleet
+  // has not yet gone over the backlog enough, at least 300 of them, for at most 20 s.
+  CallTimes time_calls(const std::vector<std::string>& activating,
+                       const std::function<bool()>& busy) {
+    CallTimes t;
+    auto time_ms = [](auto&& call) {
+      auto t0 = Steady::now();
+      call();
+      return std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
+    };
+    auto until = Steady::now() + seconds(20);
+    int n = 0;
+    while ((busy() || n < 300) && Steady::now() < until) {
+      t.heartbeat_ms.push_back(time_ms([&] {
+        EXPECT_TRUE(fleet_->heartbeat(kKey, server_id(n % kServers), 0, Health::kHealthy).ok());
+      }));
+      if (n < static_cast<int>(activating.size())) {
+        t.activate_ms.push_back(
+            time_ms([&] { EXPECT_TRUE(fleet_->activate(kKey, activating[n], {}).ok()); }));
+      }
+      ++n;
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    return t;
+  }
+
   ManualClock clock_{Clock::TimePoint(seconds(1'800'000'000))};
   std::unique_ptr<Fleet> fleet_;
   std::mutex mu_;
@@ -92,20 +143,11 @@ class BacklogTest : public ::testing::Test {
 };
 
 TEST_F(BacklogTest, HeartbeatsAndActivationsStayPromptAndTheBacklogDrainsOldestFirst) {
-  // Every server gets one match; the last 100 stay ACTIVATING to be activated under load.
-  std::vector<std::string> activating;
-  for (int i = 0; i < kServers; ++i) {
-    place(fmt::format("fill{:04}", i));
-    auto g = next_on(server_id(i));
-    ASSERT_TRUE(g) << server_id(i);
-    if (i < kServers - 100) {
-      ASSERT_TRUE(fleet_->activate(kKey, g->game_session_id, {}).ok());
-    } else {
-      activating.push_back(g->game_session_id);
-    }
-  }
-  for (int i = 0; i < kBacklog; ++i) place(waiting_id(i));
-  ASSERT_EQ(fleet_->pending_placements(), static_cast<size_t>(kBacklog + 100));
+  FleetOptions options;
+  options.run_threads = false;
+  start(options);
+  std::vector<std::string> activating = fill_and_queue_backlog();
+  ASSERT_EQ(activating.size(), 100u);
 
   // The fleet goes over the backlog again and again, as its tick thread does (every
   // FleetOptions::tick_interval).
@@ -119,26 +161,7 @@ TEST_F(BacklogTest, HeartbeatsAndActivationsStayPromptAndTheBacklogDrainsOldestF
       std::this_thread::sleep_for(interval);
     }
   });
-  std::vector<double> heartbeat_ms;
-  std::vector<double> activate_ms;
-  auto time_ms = [](auto&& call) {
-    auto t0 = Steady::now();
-    call();
-    return std::chrono::duration<double, std::milli>(Steady::now() - t0).count();
-  };
-  auto until = Steady::now() + seconds(20);
-  int n = 0;
-  while ((ticks < 5 || n < 300) && Steady::now() < until) {
-    heartbeat_ms.push_back(time_ms([&] {
-      EXPECT_TRUE(fleet_->heartbeat(kKey, server_id(n % kServers), 0, Health::kHealthy).ok());
-    }));
-    if (n < static_cast<int>(activating.size())) {
-      activate_ms.push_back(
-          time_ms([&] { EXPECT_TRUE(fleet_->activate(kKey, activating[n], {}).ok()); }));
-    }
-    ++n;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
-  }
+  auto [heartbeat_ms, activate_ms] = time_calls(activating, [&] { return ticks < 5; });
   stop = true;
   ticker.join();
   ASSERT_GE(ticks, 5) << "the backlog was not gone over while the servers called in";
@@ -173,6 +196,28 @@ TEST_F(BacklogTest, HeartbeatsAndActivationsStayPromptAndTheBacklogDrainsOldestF
     EXPECT_EQ(r.placement_id, waiting_id(i));
   }
   EXPECT_EQ(fleet_->pending_placements(), static_cast<size_t>(kBacklog - kFreed));
+}
+
+// The fleet's own tick thread with no pause between ticks (as when each pass over the
+// backlog takes longer than the tick interval): it releases the mutex between chunks, and
+// the callers waiting then get it before the next chunk, not after the whole pass.
+TEST_F(BacklogTest, CallersGetTheLockBetweenChunksOfATickThreadRunningBackToBack) {
+  FleetOptions options;
+  options.tick_interval = std::chrono::milliseconds(0);
+  start(options);
+  std::vector<std::string> activating = fill_and_queue_backlog(kBigBacklog);
+  ASSERT_EQ(activating.size(), 100u);
+  // Time for the thread to be well into its passes.
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto [heartbeat_ms, activate_ms] = time_calls(activating, [] { return false; });
+  std::sort(heartbeat_ms.begin(), heartbeat_ms.end());
+  double p90 = heartbeat_ms[heartbeat_ms.size() * 9 / 10];
+  EXPECT_LT(median_ms(heartbeat_ms), 2.0) << "p90 " << p90 << " ms";
+  EXPECT_LT(p90, 5.0) << "heartbeats waited behind whole passes over the backlog; max "
+                      << heartbeat_ms.back() << " ms";
+  EXPECT_LT(median_ms(activate_ms), 2.0);
+  EXPECT_EQ(fleet_->server_count(), static_cast<size_t>(kServers));
+  EXPECT_EQ(fleet_->pending_placements(), static_cast<size_t>(kBigBacklog));
 }
 
 }  // namespace

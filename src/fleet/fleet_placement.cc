@@ -1,7 +1,9 @@
 // The Fleet as a matchmaking::Placer: choosing servers, waiting for capacity, time-outs.
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
+#include <thread>
 #include <tuple>
 
 #include "fleet/fleet.h"
@@ -10,6 +12,9 @@
 
 namespace sapi::fleet {
 namespace {
+
+// The longest the tick thread stands aside for callers waiting for the mutex.
+constexpr std::chrono::milliseconds kMaxLetIn{5};
 
 using matchmaking::PlacementOutcome;
 using matchmaking::PlacementPlayer;
@@ -61,7 +66,7 @@ PlayerSession reserve(GameSession& g, const std::string& player_id, Clock::TimeP
 void Fleet::place(matchmaking::PlacementRequest request, Done done) {
   Deferred deferred;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     Clock::TimePoint now = clock_.now();
     if (pending_.count(request.placement_id) || request.players.empty()) {
       std::string why = request.players.empty()
@@ -96,7 +101,8 @@ void Fleet::place(matchmaking::PlacementRequest request, Done done) {
         pending->done = std::move(done);
         std::string id = pending->request.placement_id;
         pending->sequence = next_sequence_++;
-        pending_order_.emplace(pending->sequence, id);
+        pending_order_.emplace(pending->sequence, pending.get());
+        waiting_.emplace(pending->sequence, pending.get());
         pending_[id] = std::move(pending);
         // Through the pass over waiting placements, oldest first, so that a new match does
         // not take the room an older one is waiting for.
@@ -110,12 +116,13 @@ void Fleet::place(matchmaking::PlacementRequest request, Done done) {
 void Fleet::abandon(const std::string& placement_id) {
   Deferred deferred;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto it = pending_.find(placement_id);
     if (it == pending_.end()) return;
     std::unique_ptr<Pending> pending = std::move(it->second);
     pending_.erase(it);
     pending_order_.erase(pending->sequence);
+    waiting_.erase(pending->sequence);
     auto session = sessions_.find(pending->game_session_id);
     if (session != sessions_.end()) {
       session->second.placement_id.clear();
@@ -126,36 +133,68 @@ void Fleet::abandon(const std::string& placement_id) {
   run_all(deferred);
 }
 
-void Fleet::Room::recount(std::string_view location) {
-  int most = -1;
-  for (const Candidate& c : candidates) {
-    if (c.healthy && c.location == location) most = std::max(most, c.max_players - c.used_slots);
-  }
-  for (auto& [l, free] : most_free) {
-    if (l == location) free = most;
-  }
+void Fleet::Room::Location::add(int free) {
+  if (static_cast<size_t>(free) >= healthy_with_free.size()) healthy_with_free.resize(free + 1);
+  ++healthy_with_free[free];
+  most_free = std::max(most_free, free);
 }
 
-Fleet::Room Fleet::room() const {
-  Room r;
+void Fleet::Room::Location::remove(int free) {
+  --healthy_with_free[free];
+  while (most_free >= 0 && healthy_with_free[most_free] == 0) --most_free;
+}
+
+namespace {
+
+// Free slots as the per-location counts keep them: an over-full server has none.
+int free_of(const Candidate& c) {
+  return std::clamp(c.max_players - c.used_slots, 0, c.max_players);
+}
+
+}  // namespace
+
+void Fleet::Room::clear() {
+  candidates.clear();
+  servers.clear();
+  location_of.clear();
+  locations.clear();
+}
+
+void Fleet::Room::add(const GameServer& server, int used_slots) {
+  const auto& spec = server.spec;
+  candidates.push_back({spec.game_server_id, spec.location, spec.max_players, used_slots,
+                        server.health == Health::kHealthy});
+  servers.push_back(&server);
+  auto at = std::find_if(locations.begin(), locations.end(),
+                         [&](const Location& l) { return l.name == spec.location; });
+  if (at == locations.end()) at = locations.insert(at, Location{spec.location});
+  location_of.push_back(static_cast<size_t>(at - locations.begin()));
+  at->largest = std::max(at->largest, spec.max_players);
+  if (candidates.back().healthy) at->add(free_of(candidates.back()));
+}
+
+void Fleet::Room::set_used(size_t index, int used_slots) {
+  Candidate& c = candidates[index];
+  Location& l = locations[location_of[index]];
+  if (c.healthy) l.remove(free_of(c));
+  c.used_slots = used_slots;
+  if (c.healthy) l.add(free_of(c));
+}
+
+Fleet::Room& Fleet::room() {
+  Room& r = *room_;
+  if (!r.stale) return r;
+  r.clear();
   r.candidates.reserve(servers_.size());
   r.servers.reserve(servers_.size());
+  r.location_of.reserve(servers_.size());
+  for (auto& [id, slots] : slots_) slots.room_index = Slots::kNoIndex;
   for (const auto& [id, server] : servers_) {
-    r.candidates.push_back({id, server.spec.location, server.spec.max_players,
-                            server.spec.max_players - free_slots(server),
-                            server.health == Health::kHealthy});
-    r.servers.push_back(&server);
-    const Candidate& c = r.candidates.back();
-    if (!c.healthy) continue;
-    int free = c.max_players - c.used_slots;
-    auto at = std::find_if(r.most_free.begin(), r.most_free.end(),
-                           [&](const auto& e) { return e.first == c.location; });
-    if (at == r.most_free.end()) {
-      r.most_free.emplace_back(c.location, free);
-    } else {
-      at->second = std::max(at->second, free);
-    }
+    Slots& slots = slots_[id];
+    slots.room_index = r.candidates.size();
+    r.add(server, slots.used);
   }
+  r.stale = false;
   return r;
 }
 
@@ -168,8 +207,9 @@ bool fits_somewhere(const Fleet::Room& room, const QueueConfig& queue,
   const int n = static_cast<int>(players.size());
   std::optional<int> limit;
   bool limit_known = false;
-  for (const auto& [location, free] : room.most_free) {
-    if (free < n) continue;
+  for (const auto& l : room.locations) {
+    if (l.most_free < n) continue;
+    const std::string_view location = l.name;
     if (!queue.locations.empty() && std::find(queue.locations.begin(), queue.locations.end(),
                                               location) == queue.locations.end()) {
       continue;
@@ -234,30 +274,21 @@ bool Fleet::try_place(Pending& pending, Room& room, Clock::TimePoint now, Deferr
   pending.game_session_id = id;
   GameSession& stored = sessions_[id] = std::move(g);
   sessions_by_server_[stored.game_server_id].push_back(id);
-  changed(stored, deferred);
+  changed(stored, deferred);  // account() updates the room
   notify_server_waiters(stored.game_server_id, deferred);
   update_gauges();
-  // Only the chosen server changed.
-  Candidate& c = room.candidates[chosen.index];
-  c.used_slots = c.max_players - free_slots(server);
-  room.recount(c.location);
   return true;
 }
 
 std::optional<uint64_t> Fleet::retry_from(uint64_t from, size_t budget, Deferred& deferred) {
-  if (pending_order_.empty()) return std::nullopt;
+  if (waiting_.empty()) return std::nullopt;
   Clock::TimePoint now = clock_.now();
-  // Built at the first waiting placement: most changes happen with none waiting, only
-  // ACTIVATING ones.
-  std::optional<Room> r;
+  Room& r = room();
   size_t looked = 0;
-  for (auto it = pending_order_.lower_bound(from); it != pending_order_.end(); ++it) {
-    Pending& p = *pending_.at(it->second);
-    if (!p.game_session_id.empty()) continue;
+  for (auto it = waiting_.lower_bound(from); it != waiting_.end();) {
     if (looked == budget) return it->first;
     ++looked;
-    if (!r) r = room();
-    try_place(p, *r, now, deferred);
+    it = try_place(*it->second, r, now, deferred) ? waiting_.erase(it) : std::next(it);
   }
   return std::nullopt;
 }
@@ -267,6 +298,7 @@ void Fleet::retry_pending(Deferred& deferred) { retry_from(0, kRetryBudget, defe
 void Fleet::retry_all_pending() {
   std::optional<uint64_t> from = 0;
   while (from) {
+    let_callers_in();
     Deferred deferred;
     {
       std::lock_guard lock(mu_);
@@ -276,13 +308,25 @@ void Fleet::retry_all_pending() {
   }
 }
 
+void Fleet::let_callers_in() const {
+  int waiting = callers_waiting_.load();
+  if (waiting == 0) return;
+  // Until as many callers got in as were waiting (later ones count too: they got in before
+  // this thread as well), or all of them did. Bounded, should a caller be descheduled.
+  const uint64_t enough = callers_entered_.load() + static_cast<uint64_t>(waiting);
+  const auto until = std::chrono::steady_clock::now() + kMaxLetIn;
+  while (callers_waiting_.load() > 0 && callers_entered_.load() < enough &&
+         std::chrono::steady_clock::now() < until) {
+    std::this_thread::yield();
+  }
+}
+
 void Fleet::time_out_placements(Clock::TimePoint now, Deferred& deferred) {
   std::vector<std::string> due;
-  for (const auto& [sequence, id] : pending_order_) {
-    if (pending_.at(id)->deadline <= now) due.push_back(id);
+  for (const auto& [sequence, p] : pending_order_) {
+    if (p->deadline <= now) due.push_back(p->request.placement_id);
   }
   if (due.empty()) return;
-  Room r = room();
   for (const auto& id : due) {
     Pending& p = *pending_.at(id);
     auto session = sessions_.find(p.game_session_id);
@@ -296,7 +340,8 @@ void Fleet::time_out_placements(Clock::TimePoint now, Deferred& deferred) {
         std::to_string(p.queue.timeout_seconds) + " s (queue " + p.queue.name + ")";
     if (activating) {
       result.message = "the game server did not activate the game session within " + timeout;
-    } else if (Selection s = select(p, r, now); s.outcome == SelectionOutcome::kNeverPossible) {
+    } else if (Selection s = select(p, room(), now);
+               s.outcome == SelectionOutcome::kNeverPossible) {
       result.outcome = PlacementOutcome::kFailed;
       result.message = s.reason;
     } else {
@@ -313,6 +358,7 @@ void Fleet::finish(const std::string& placement_id, PlacementResult result, Defe
   std::unique_ptr<Pending> pending = std::move(it->second);
   pending_.erase(it);
   pending_order_.erase(pending->sequence);
+  waiting_.erase(pending->sequence);
   if (metrics_) {
     metrics_->placements.with({outcome_name(result.outcome)}).inc();
     std::chrono::duration<double> took = clock_.now() - pending->started;
@@ -337,7 +383,11 @@ void Fleet::placement_lost(GameSession& session, Deferred& deferred) {
   std::string placement_id = std::move(session.placement_id);
   session.placement_id.clear();
   auto it = pending_.find(placement_id);
-  if (it != pending_.end()) it->second->game_session_id.clear();
+  if (it != pending_.end()) {
+    Pending& pending = *it->second;
+    pending.game_session_id.clear();
+    waiting_.emplace(pending.sequence, &pending);
+  }
   (void)deferred;  // callers re-try waiting placements once their change is complete
 }
 

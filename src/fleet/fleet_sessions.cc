@@ -11,7 +11,7 @@ void Fleet::watch_game_session(const std::string& access_key_id, const std::stri
                                SessionWaiter done) {
   Deferred deferred;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto session = owned_session(access_key_id, game_session_id);
     if (!session.ok()) {
       deferred.push_back([done, status = session.status()] { done(status); });
@@ -19,7 +19,7 @@ void Fleet::watch_game_session(const std::string& access_key_id, const std::stri
                deadline <= clock_.now() || stopping_) {
       deferred.push_back([done, copy = **session] { done(std::optional<GameSession>(copy)); });
     } else {
-      session_waiters_.push_back({game_session_id, known_version, deadline, std::move(done)});
+      session_waiters_[game_session_id].push_back({known_version, deadline, std::move(done)});
     }
   }
   run_all(deferred);
@@ -30,7 +30,7 @@ Result<GameSession> Fleet::activate(const std::string& access_key_id,
   Deferred deferred;
   GameSession copy;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto session = owned_session(access_key_id, game_session_id);
     if (!session.ok()) return session.status();
     GameSession& g = **session;
@@ -69,7 +69,7 @@ Result<PlayerSession> Fleet::accept_player_session(const std::string& access_key
   Deferred deferred;
   Result<PlayerSession> result = internal_error("unset");
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto session = owned_session(access_key_id, game_session_id);
     if (!session.ok()) return session.status();
     GameSession& g = **session;
@@ -112,7 +112,7 @@ Result<PlayerSession> Fleet::remove_player_session(const std::string& access_key
   Deferred deferred;
   PlayerSession copy;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto session = owned_session(access_key_id, game_session_id);
     if (!session.ok()) return session.status();
     GameSession& g = **session;
@@ -141,7 +141,7 @@ Result<GameSession> Fleet::end_game_session(const std::string& access_key_id,
   Deferred deferred;
   GameSession copy;
   {
-    std::lock_guard lock(mu_);
+    CallerLock lock(*this);
     auto session = owned_session(access_key_id, game_session_id);
     if (!session.ok()) return session.status();
     GameSession& g = **session;
@@ -159,7 +159,7 @@ Result<GameSession> Fleet::end_game_session(const std::string& access_key_id,
 
 Result<GameSession> Fleet::game_session(const std::string& access_key_id,
                                         const std::string& game_session_id) const {
-  std::lock_guard lock(mu_);
+  CallerLock lock(*this);
   auto session = owned_session(access_key_id, game_session_id);
   if (!session.ok()) return session.status();
   return **session;
@@ -167,7 +167,7 @@ Result<GameSession> Fleet::game_session(const std::string& access_key_id,
 
 bool Fleet::had_player_session(const std::string& access_key_id,
                                const std::string& player_id) const {
-  std::lock_guard lock(mu_);
+  CallerLock lock(*this);
   auto it = placed_players_.find(player_id);
   return it != placed_players_.end() && it->second.count(access_key_id) > 0;
 }
