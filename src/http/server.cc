@@ -41,12 +41,26 @@ constexpr size_t kOutputFlushBytes = 64 * 1024;
 
 class Worker;
 
+class Connection;
+
+// An answer given outside its connection's handler, waiting for the connection's thread.
+struct PostedAnswer {
+  std::shared_ptr<Connection> connection;
+  std::uint64_t token;
+  Response response;
+};
+
 // Lets Responders on other threads post answers to a worker's loop only while it exists.
+// Answers wait in `answers` and one posted task takes all of them, so that a store commit
+// answering hundreds of requests at once wakes the loop once instead of once per answer.
 struct Gate {
   std::mutex mu;
   bool open = true;
   asio::io_context* io = nullptr;
+  std::vector<PostedAnswer> answers;  // guarded by mu
 };
+
+void take_posted_answers(Gate& gate);
 
 thread_local Worker* t_worker = nullptr;
 
@@ -74,6 +88,8 @@ class Connection : public ResponseSink, public std::enable_shared_from_this<Conn
   void close();
   void check_deadlines(SteadyTime now);
   void begin_drain();
+
+  friend void take_posted_answers(Gate& gate);
 
   Connection* prev = nullptr;  // the worker's list of open connections
   Connection* next = nullptr;
@@ -180,9 +196,23 @@ void Connection::deliver(std::uint64_t token, Response response) {
   auto self = shared_from_this();
   std::lock_guard<std::mutex> lock(gate_->mu);
   if (!gate_->open) return;
-  asio::post(*gate_->io, [self = std::move(self), token, r = std::move(response)]() mutable {
-    self->answer(token, r);
-  });
+  // Only the first waiting answer posts: the task it posts takes the later ones too.
+  if (gate_->answers.empty()) {
+    asio::post(*gate_->io, [gate = gate_] { take_posted_answers(*gate); });
+  }
+  gate_->answers.push_back({std::move(self), token, std::move(response)});
+}
+
+void take_posted_answers(Gate& gate) {
+  // Swapping keeps the capacity of both vectors, so a steady flow of answers allocates
+  // nothing here.
+  thread_local std::vector<PostedAnswer> batch;
+  {
+    std::lock_guard<std::mutex> lock(gate.mu);
+    batch.swap(gate.answers);
+  }
+  for (PostedAnswer& a : batch) a.connection->answer(a.token, a.response);
+  batch.clear();
 }
 
 // Drives the connection after any event: parse and answer what is buffered, then write what is
@@ -724,8 +754,10 @@ void ServerImpl::shutdown(std::chrono::milliseconds deadline) {
   }
   for (auto& w : workers_) {
     if (w->thread.joinable()) w->thread.join();
+    std::vector<PostedAnswer> unanswered;  // their connections are closed by now
     std::lock_guard<std::mutex> gate_lock(w->gate->mu);
     w->gate->open = false;
+    unanswered.swap(w->gate->answers);
   }
   stopped_ = true;
   stopped_cv_.notify_all();
