@@ -18,7 +18,8 @@ Result<boost::json::object> parse_json_object(std::string_view body, const JsonL
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;
   boost::system::error_code ec;
-  boost::json::value value;
+  // Same storage as the parse, so that assigning the result moves instead of copying.
+  boost::json::value value(storage);
   try {
     value = boost::json::parse(boost::json::string_view(body.data(), body.size()), ec,
                                std::move(storage), options);

@@ -29,16 +29,18 @@ void SessionSummaries::record(SessionSummary summary, RecordDone done) {
   record.rewards = std::move(summary.rewards);
   record.ttl = epoch_seconds(record.ended_at) + int64_t{options_.session_ttl_hours} * 3600;
   record.created_at = now;
-  store_.put_summary(std::move(record), [player = std::move(summary.player_id),
-                                         session = std::move(summary.session_id),
-                                         done = std::move(done)](
-                                            Result<store::SummaryOutcome> outcome) {
-    if (!outcome.ok()) {
-      done(outcome.status());
-      return;
-    }
-    done(SummaryReceipt{player, session, outcome->rewards_stored, outcome->ttl, outcome->replayed});
-  });
+  // Called once: the ids move on into the receipt.
+  store_.put_summary(
+      std::move(record),
+      [player = std::move(summary.player_id), session = std::move(summary.session_id),
+       done = std::move(done)](Result<store::SummaryOutcome> outcome) mutable {
+        if (!outcome.ok()) {
+          done(outcome.status());
+          return;
+        }
+        done(SummaryReceipt{std::move(player), std::move(session), outcome->rewards_stored,
+                            outcome->ttl, outcome->replayed});
+      });
 }
 
 Result<SummaryReceipt> SessionSummaries::record_sync(SessionSummary summary) {
