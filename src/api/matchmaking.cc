@@ -1,6 +1,8 @@
 #include "api/matchmaking.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <memory>
 #include <unordered_map>
@@ -107,6 +109,28 @@ std::string status_body(const mm::TicketPtr& t, std::optional<int> estimate) {
   return body;
 }
 
+// The start answer, written directly since it is sent once per ticket: the status is a fixed
+// name and the time ISO 8601, and the service only accepts ticket ids of [a-zA-Z0-9-.] (any
+// other id still goes through the JSON serialiser).
+std::string start_body(const mm::TicketView& t, std::optional<int> estimate) {
+  bool plain = std::all_of(t.ticket_id.begin(), t.ticket_id.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.';
+  });
+  if (!plain) {
+    json::object o{{"ticketId", t.ticket_id}, {"status", mm::status_name(t.status)}};
+    if (estimate) o["estimatedWaitTime"] = *estimate;
+    o["startTime"] = format_iso8601(t.start_time);
+    return json::serialize(o);
+  }
+  std::string body;
+  body.reserve(128 + t.ticket_id.size());
+  body.append(R"({"ticketId":")").append(t.ticket_id);
+  body.append(R"(","status":")").append(mm::status_name(t.status)).append("\"");
+  if (estimate) body.append(R"(,"estimatedWaitTime":)").append(std::to_string(*estimate));
+  body.append(R"(,"startTime":")").append(format_iso8601(t.start_time)).append("\"}");
+  return body;
+}
+
 http::Response not_found_response() {
   return http::json_error(404, "TICKET_NOT_FOUND", kNotFoundMessage);
 }
@@ -147,7 +171,11 @@ http::Handler guarded(std::shared_ptr<Context> c, PlayerHandler handler) {
 
 void start(const std::shared_ptr<Context>& c, http::Request& req, http::Responder res,
            const Identity& who) {
-  auto body = parse_json_object(req.body, c->options.json);
+  // The parsed body lives only in this call (the request decoded from it owns its strings):
+  // its values come from this stack buffer, the heap only beyond it.
+  unsigned char buffer[2048];
+  json::monotonic_resource scratch(buffer, sizeof(buffer));
+  auto body = parse_json_object(req.body, c->options.json, &scratch);
   if (!body.ok()) return res.send(error_response(body.status()));
   std::string named;
   if (const auto* id = body->if_contains("playerId"); id && !id->is_null()) {
@@ -175,12 +203,7 @@ void start(const std::shared_ptr<Context>& c, http::Request& req, http::Responde
                           : error_response(t.status(), "MATCHMAKING_FAILED"));
       return;
     }
-    json::object o;
-    o["ticketId"] = (*t)->ticket_id;
-    o["status"] = mm::status_name((*t)->status);
-    if (auto est = wait_estimate(*c, **t)) o["estimatedWaitTime"] = *est;
-    o["startTime"] = format_iso8601((*t)->start_time);
-    shared->send(ok(o));
+    shared->send(http::Response::json(200, start_body(**t, wait_estimate(*c, **t))));
   });
 }
 
@@ -272,6 +295,11 @@ void accept(const std::shared_ptr<Context>& c, http::Request& req, http::Respond
 }
 
 }  // namespace
+
+std::string ticket_start_json(const mm::TicketView& ticket,
+                              std::optional<int> estimated_wait_seconds) {
+  return start_body(ticket, estimated_wait_seconds);
+}
 
 std::string ticket_status_json(const mm::TicketView& ticket,
                                std::optional<int> estimated_wait_seconds) {

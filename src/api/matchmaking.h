@@ -29,6 +29,11 @@ struct MatchmakingRouteOptions {
   double burst = 20;
 };
 
+// The JSON the start route answers for `ticket`: ticketId, status, estimatedWaitTime (when
+// known) and startTime.
+std::string ticket_start_json(const matchmaking::TicketView& ticket,
+                              std::optional<int> estimated_wait_seconds);
+
 // The JSON the status route answers for `ticket` (unknown values omitted).
 std::string ticket_status_json(const matchmaking::TicketView& ticket,
                                std::optional<int> estimated_wait_seconds);

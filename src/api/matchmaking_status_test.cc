@@ -62,5 +62,24 @@ TEST(TicketStatusJson, OnlyCompletedTicketsHaveConnectionInfo) {
   EXPECT_FALSE(v.as_object().contains("gameSessionConnectionInfo"));
 }
 
+TEST(TicketStartJson, IsTheSeedsAnswer) {
+  mm::TicketView t;
+  t.ticket_id = "0190b5c8-7e1f-7a2b-8c3d-4e5f60718293";
+  t.start_time = Clock::TimePoint{} + std::chrono::milliseconds(1'700'000'000'123);
+  json::value v = json::parse(ticket_start_json(t, 12));
+  EXPECT_EQ(v, json::parse(R"({"ticketId":"0190b5c8-7e1f-7a2b-8c3d-4e5f60718293",
+      "status":"QUEUED","estimatedWaitTime":12,"startTime":"2023-11-14T22:13:20.123Z"})"));
+  v = json::parse(ticket_start_json(t, std::nullopt));
+  EXPECT_FALSE(v.as_object().contains("estimatedWaitTime"));
+}
+
+TEST(TicketStartJson, EscapesAnIdThatNeedsIt) {
+  mm::TicketView t;
+  t.ticket_id = "a\"b\\c";
+  json::value v = json::parse(ticket_start_json(t, std::nullopt));
+  EXPECT_EQ(v.at("ticketId"), "a\"b\\c");
+  EXPECT_EQ(v.at("status"), "QUEUED");
+}
+
 }  // namespace
 }  // namespace sapi::api

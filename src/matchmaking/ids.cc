@@ -25,12 +25,25 @@ std::string random_hex(size_t n) {
   return out;
 }
 
+namespace {
+
+// The 32 hex digits `h` as 8-4-4-4-12, written in place.
+std::string dashed(const std::string& h) {
+  std::string out(36, '-');
+  for (size_t i = 0, o = 0; i < 32; ++i, ++o) {
+    if (o == 8 || o == 13 || o == 18 || o == 23) ++o;
+    out[o] = h[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string random_uuid() {
   std::string h = random_hex(32);
   h[12] = '4';
   h[16] = "89ab"[h[16] % 4];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
+  return dashed(h);
 }
 
 std::string time_ordered_uuid() {
@@ -42,8 +55,7 @@ std::string time_ordered_uuid() {
   for (int i = 0; i < 12; ++i) h[i] = kHex[(ms >> (44 - 4 * i)) & 15];
   h[12] = '7';
   h[16] = "89ab"[h[16] % 4];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
-         "-" + h.substr(20);
+  return dashed(h);
 }
 
 }  // namespace sapi::matchmaking

@@ -50,16 +50,20 @@ Lifecycle::~Lifecycle() = default;
 
 void Lifecycle::push(Command c) {
   Lifecycle* next = nullptr;
+  bool first = false;
   {
     std::lock_guard lock(mu_);
     if (successor_) {
       next = successor_;
     } else {
       queue_.push_back(std::move(c));
+      first = queue_.size() == 1;
     }
   }
   if (next) return next->push(std::move(c));
-  cv_.notify_one();
+  // A queue that was not empty has had its wake-up already, and step() takes the whole queue:
+  // a batch of starts from one group commit wakes the thread once, not once per ticket.
+  if (first) cv_.notify_one();
 }
 
 void Lifecycle::hand_over(Lifecycle* successor) { push(HandOver{successor}); }
@@ -126,6 +130,8 @@ bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
     pool_changed_ = false;
     auto result = matchmaker_->run_cycle(now);
     for (auto& m : result.matches) on_match(m, now);
+    // Once per cycle rather than per matched ticket: a busy cycle matches hundreds.
+    update_estimate();
     cycled = true;
   }
   purge(now);
@@ -461,6 +467,12 @@ void Lifecycle::purge(Clock::TimePoint now) {
 void Lifecycle::record_wait(double seconds) {
   waits_.push_back(seconds);
   while (waits_.size() > options_.wait_time_samples) waits_.pop_front();
+  waits_changed_ = true;
+}
+
+void Lifecycle::update_estimate() {
+  if (!waits_changed_) return;
+  waits_changed_ = false;
   std::vector<double> sorted(waits_.begin(), waits_.end());
   std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
   estimate_.store(static_cast<int>(std::ceil(sorted[sorted.size() / 2])),

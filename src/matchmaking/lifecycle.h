@@ -176,6 +176,8 @@ class Lifecycle {
   void emit(std::string_view type, const std::vector<const TicketView*>& tickets,
             EventDetail detail, Clock::TimePoint now);
   void record_wait(double seconds);
+  // The median of the recorded waits, when a wait was recorded since the last update.
+  void update_estimate();
 
   Configuration config_;
   LifecycleOptions options_;
@@ -201,6 +203,7 @@ class Lifecycle {
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> timeouts_;
   std::deque<std::pair<Clock::TimePoint, std::string>> finished_;  // end time order
   std::deque<double> waits_;
+  bool waits_changed_ = false;
   bool pool_changed_ = false;
   std::atomic<int> estimate_{-1};
   std::atomic<size_t> active_count_{0};

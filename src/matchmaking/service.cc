@@ -22,10 +22,13 @@ Status check_players(const StartRequest& r) {
     return invalid_argument("a ticket holds 1 to 10 players");
   }
   bool owner_found = false;
-  std::unordered_set<std::string> seen;
-  for (const auto& p : r.players) {
+  for (size_t i = 0; i < r.players.size(); ++i) {
+    const auto& p = r.players[i];
     if (p.id.empty() || p.id.size() > 1024) return invalid_argument("playerId: 1-1024 characters");
-    if (!seen.insert(p.id).second) return invalid_argument("player " + p.id + " appears twice");
+    // At most 10 players: comparing pairs costs less than building a set per request.
+    for (size_t j = 0; j < i; ++j) {
+      if (r.players[j].id == p.id) return invalid_argument("player " + p.id + " appears twice");
+    }
     owner_found = owner_found || p.id == r.owner_player_id;
   }
   if (!owner_found) return invalid_argument("the caller must be one of the ticket's players");
@@ -345,8 +348,8 @@ TicketPtr MatchmakingService::on_durable(TicketView ticket, Lifecycle& lc, bool 
     pending_ids_.erase(ticket.ticket_id);
     if (ticket.backfill) active_backfill_[ticket.game_session_arn] = ticket.ticket_id;
     // A backfill ticket's players are already in a game: their own tickets stay as they are.
-    for (const auto& p : ticket.backfill ? std::vector<PlayerView>{} : ticket.players) {
-      auto& slot = active_by_player_[p.player_id];
+    for (size_t i = 0; !ticket.backfill && i < ticket.players.size(); ++i) {
+      auto& slot = active_by_player_[ticket.players[i].player_id];
       if (!slot.first.empty() && slot.first != ticket.ticket_id) replaced.push_back(slot);
       slot = {ticket.ticket_id, &lc};
     }
