@@ -18,6 +18,12 @@
 # threads, user + system, from /proc), and the status route's ratio to nginx by both. A
 # non-2xx answer fails the run.
 #
+# Then a second start scenario, "start-2cpu": the same server restarted on its data as a
+# deployment on this machine would run it, with two I/O threads and free to use both cores
+# (its I/O, store and matchmaking threads spread over them), wrk still on LOAD_CPU beside it.
+# Its tickets/s are what this machine carries; its CPU per ticket includes the cost of
+# sharing the cores with wrk.
+#
 # Usage: bench/matchmaking_api/run.sh [--rounds N] [--duration S] [--connections N]
 #          [--start-connections N] [--players N]
 #   --connections for nginx and status (50), --start-connections for start (400: each start
@@ -63,7 +69,7 @@ wrk_args() {  # index -> fills `args` and `conns`
   case $1 in
     0) args=("http://127.0.0.1:$nginx_port/health/live"); conns=$connections ;;
     1) args=(-s "$root/bench/matchmaking_api/status.lua" "$base"); conns=$connections ;;
-    2) args=(-s "$root/bench/matchmaking/start.lua" "$base"); conns=$start_connections ;;
+    2 | 3) args=(-s "$root/bench/matchmaking/start.lua" "$base"); conns=$start_connections ;;
   esac
 }
 export TICKETS_FILE=$work/tickets TOKENS_FILE=$work/bench.tokens
@@ -73,4 +79,17 @@ print_medians scenario
 awk -v a="${med[1]}" -v b="${med[0]}" -v ca="${medcpu[1]}" -v cb="${medcpu[0]}" 'BEGIN {
   printf "ratio status/nginx: %.2f req/s, %.2f by CPU per request\n", a / b, (ca > 0 ? cb / ca : 0) }'
 echo "start: ${med[2]} tickets/s at ${medcpu[2]} us of server CPU per ticket"
+
+echo
+echo "start-2cpu: the server on both cores with two I/O threads, wrk on CPU $load_cpu"
+stop_pids "${pids[1]}"
+SESSION_API_SERVER_THREADS=2 "$bin" serve --config "$work/config.toml" --data-dir "$work/data" \
+  --listen "127.0.0.1:$sapi_port" >/dev/null 2>"$work/session-api-2cpu.err" &
+pids+=($!)
+wait_ready "$base/health/live" "${pids[-1]}" "$work/session-api-2cpu.err"
+names=([3]=start-2cpu)
+servers=([3]="${pids[-1]}")
+measure_scenarios "$rounds"
+print_medians scenario
+echo "start-2cpu: ${med[3]} tickets/s at ${medcpu[3]} us of server CPU per ticket"
 exit_if_failed
