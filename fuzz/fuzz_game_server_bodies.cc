@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "api/game_server_bodies.h"
@@ -31,6 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (spec.ok()) {
     SAPI_FUZZ_CHECK(spec->port >= 1 && spec->port <= 65535);
     SAPI_FUZZ_CHECK(spec->max_players >= 1 && spec->max_players <= 200);
+    for (const std::string* field : {&spec->ip_address, &spec->dns_name, &spec->location}) {
+      for (char ch : *field) SAPI_FUZZ_CHECK(static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f);
+    }
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <set>
+#include <string>
 #include <string_view>
 
 #include "api/json_body.h"
@@ -26,6 +27,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!summary.ok()) return 0;
   SAPI_FUZZ_CHECK(!summary->player_id.empty());
   SAPI_FUZZ_CHECK(!summary->session_id.empty());
+  for (const std::string* id : {&summary->player_id, &summary->session_id}) {
+    for (char ch : *id) SAPI_FUZZ_CHECK(static_cast<unsigned char>(ch) >= 0x20 && ch != 0x7f);
+  }
   SAPI_FUZZ_CHECK(summary->rewards.size() <= sessions::kMaxRewards);
   std::set<std::string_view> distinct;
   for (const auto& id : summary->rewards) {
