@@ -10,6 +10,11 @@
 // Gateway's proxy integration did for the original clients), so a wrong type is refused
 // because the body is not a JSON object, not because of the header; `null` for an optional
 // field counts as absent, so null is not among the wrong types.
+//
+// Not swept, on purpose: GET /matchmaking/events (an unknown Last-Event-ID restarts the
+// stream from now, docs/events.md), POST /identity/game-server (it ignores its body: it only
+// shows that signed bodies are accepted), GET /openapi.json (If-None-Match is a cache
+// validator: any value is a 200) and GET /metrics (its one parameter is the token).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -374,7 +379,8 @@ test('after the sweep the server is live and nothing stored before it is lost', 
   assert.equal(ticket.json.ticketId, kept.ticketId);
   const sessions = await asPlayer('keeper', 'GET', '/players/keeper/sessions');
   assert.equal(sessions.status, 200, sessions.text);
-  assert.ok(JSON.stringify(sessions.json).includes(SESSION_ID), sessions.text);
+  const stored = sessions.json.sessions.find((x) => x.sessionId === SESSION_ID);
+  assert.deepEqual(stored?.rewards, ['kept'], `the stored summary changed: ${sessions.text}`);
   const rewards = await asPlayer('keeper', 'GET', '/players/keeper/rewards');
   assert.equal(rewards.status, 200, rewards.text);
   assert.ok(rewards.text.includes('kept'), rewards.text);
