@@ -327,6 +327,9 @@ void Fleet::time_out_placements(Clock::TimePoint now, Deferred& deferred) {
     if (p->deadline <= now) due.push_back(p->request.placement_id);
   }
   if (due.empty()) return;
+  // FAILED or TIMED_OUT depends only on each location's largest server: one table for all.
+  std::vector<LocationSize> sizes;
+  for (const Room::Location& l : room().locations) sizes.push_back({l.name, l.largest});
   for (const auto& id : due) {
     Pending& p = *pending_.at(id);
     auto session = sessions_.find(p.game_session_id);
@@ -340,10 +343,9 @@ void Fleet::time_out_placements(Clock::TimePoint now, Deferred& deferred) {
         std::to_string(p.queue.timeout_seconds) + " s (queue " + p.queue.name + ")";
     if (activating) {
       result.message = "the game server did not activate the game session within " + timeout;
-    } else if (Selection s = select(p, room(), now);
-               s.outcome == SelectionOutcome::kNeverPossible) {
+    } else if (auto never = never_possible(p.queue, sizes, p.request.players)) {
       result.outcome = PlacementOutcome::kFailed;
-      result.message = s.reason;
+      result.message = std::move(*never);
     } else {
       result.message = "no game server had room for " + std::to_string(p.request.players.size()) +
                        " players within " + timeout;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "fleet/fleet.h"
 
 namespace sapi::fleet {
@@ -150,6 +152,57 @@ TEST_F(PlacementTest, FailsWhenNoRegisteredServerCouldEverHostTheMatch) {
   EXPECT_EQ(results_[0].outcome, PlacementOutcome::kFailed);
   EXPECT_NE(results_[0].message.find("no game server can host 3 players"), std::string::npos)
       << results_[0].message;
+}
+
+// Many placements reach their time-out in the same tick: each is told FAILED or TIMED_OUT
+// as alone (one table of the largest server per location serves them all).
+TEST_F(PlacementTest, AMassTimeOutTellsFailedFromTimedOutForEachPlacement) {
+  ASSERT_TRUE(fleet_->register_server(kKey, server("eu", "eu-west-1", 4), {}).ok());
+  ASSERT_TRUE(fleet_->register_server(kKey, server("us", "us-east-1", 10), {}).ok());
+  place("fill-eu", {"a", "b", "c", "d"}, "eu-only");
+  ASSERT_TRUE(fleet_->activate(kKey, next_on("eu")->game_session_id, {}).ok());
+  place("fill-us", {"e", "f", "g", "h", "i", "j", "k", "l", "m", "n"});
+  ASSERT_TRUE(fleet_->activate(kKey, next_on("us")->game_session_id, {}).ok());
+  results_.clear();
+  constexpr int kEach = 500;
+  auto names = [](int i, int n) {
+    std::vector<std::string> out;
+    for (int p = 0; p < n; ++p) out.push_back("x" + std::to_string(i) + "-" + std::to_string(p));
+    return out;
+  };
+  for (int i = 0; i < kEach; ++i) {
+    place("wait-" + std::to_string(i), names(i, 3), "eu-only");  // fits were eu free
+    place("big-" + std::to_string(i), names(i, 5), "eu-only");   // eu is too small
+    matchmaking::PlacementRequest far;                           // too far from every location
+    far.placement_id = "far-" + std::to_string(i);
+    for (const auto& name : names(i, 2)) {
+      far.players.push_back({name, "t", "red", {{"eu-west-1", 400}, {"us-east-1", 300}}});
+    }
+    fleet_->place(std::move(far), [this](PlacementResult r) { results_.push_back(r); });
+  }
+  ASSERT_EQ(fleet_->pending_placements(), static_cast<size_t>(3 * kEach));
+  pass(seconds(20), {"eu", "us"});  // eu-only times out at 20 s
+  pass(seconds(45), {"eu", "us"});  // default at 60 s
+  ASSERT_EQ(results_.size(), static_cast<size_t>(3 * kEach));
+  std::map<std::string, int> seen;
+  for (const auto& r : results_) {
+    std::string kind = r.placement_id.substr(0, r.placement_id.find('-'));
+    if (kind == "wait") {
+      EXPECT_EQ(r.outcome, PlacementOutcome::kTimedOut) << r.placement_id;
+      EXPECT_EQ(r.message, "no game server had room for 3 players within 20 s (queue eu-only)");
+    } else if (kind == "big") {
+      EXPECT_EQ(r.outcome, PlacementOutcome::kFailed) << r.placement_id;
+      EXPECT_EQ(r.message, "no game server can host 5 players in locations eu-west-1");
+    } else {
+      EXPECT_EQ(r.outcome, PlacementOutcome::kFailed) << r.placement_id;
+      EXPECT_EQ(r.message,
+                "no game server in any location that can host 2 players is within 150 ms of "
+                "every player");
+    }
+    ++seen[kind];
+  }
+  EXPECT_EQ(seen, (std::map<std::string, int>{{"big", kEach}, {"far", kEach}, {"wait", kEach}}));
+  EXPECT_EQ(fleet_->pending_placements(), 0u);
 }
 
 TEST_F(PlacementTest, AnUnknownQueueFailsAtOnce) {

@@ -84,6 +84,18 @@ std::string where(const QueueConfig& queue) {
   return fmt::format("locations {}", fmt::join(queue.locations, ", "));
 }
 
+// Why no server can ever take a match of `n` players: none large enough in the queue's
+// locations, or none of those within the loosest latency limit.
+std::string never_reason(const QueueConfig& queue, int n, bool big_enough,
+                         const std::optional<int>& loosest) {
+  if (big_enough) {
+    return fmt::format(
+        "no game server in {} that can host {} players is within {} ms of every player",
+        where(queue), n, loosest.value_or(0));
+  }
+  return fmt::format("no game server can host {} players in {}", n, where(queue));
+}
+
 // True when `a` is a better home for the match than `b`.
 bool better(const LocationView& a, int a_free, const LocationView& b, int b_free) {
   if (a.avg_latency != b.avg_latency) return a.avg_latency < b.avg_latency;
@@ -141,14 +153,25 @@ Selection choose_server(const QueueConfig& queue, std::span<const Candidate> can
     }
   }
   s.outcome = SelectionOutcome::kNeverPossible;
-  if (big_enough) {
-    s.reason =
-        fmt::format("no game server in {} that can host {} players is within {} ms of every player",
-                    where(queue), n, loosest.value_or(0));
-  } else {
-    s.reason = fmt::format("no game server can host {} players in {}", n, where(queue));
-  }
+  s.reason = never_reason(queue, n, big_enough, loosest);
   return s;
+}
+
+std::optional<std::string> never_possible(const QueueConfig& queue,
+                                          std::span<const LocationSize> locations,
+                                          std::span<const matchmaking::PlacementPlayer> players) {
+  const int n = static_cast<int>(players.size());
+  LocationViews views(queue, players);
+  const std::optional<int> loosest = loosest_latency_limit(queue);
+  bool big_enough = false;
+  for (const LocationSize& l : locations) {
+    if (l.largest < n) continue;
+    const LocationView& v = views.of(l.location);
+    if (v.rank == kNotAllowed) continue;
+    big_enough = true;
+    if (within(v, loosest)) return std::nullopt;
+  }
+  return never_reason(queue, n, big_enough, loosest);
 }
 
 }  // namespace sapi::fleet

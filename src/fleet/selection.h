@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -47,5 +48,21 @@ struct Selection {
 // `candidates`. Linear in candidates and in players times their reported regions.
 Selection choose_server(const QueueConfig& queue, std::span<const Candidate> candidates,
                         std::span<const matchmaking::PlacementPlayer> players, double age_seconds);
+
+// A location of the fleet as a whole: the most players any one of its servers (healthy or
+// not, full or not) can host.
+struct LocationSize {
+  std::string_view location;
+  int largest = 0;
+};
+
+// choose_server's verdict on a match whose time is up, from each location's largest server
+// instead of every server: the kNeverPossible reason when no registered server could ever
+// take the match, nullopt when some could. The same answer as choose_server for candidates
+// of these locations and largest sizes; linear in locations and in players times their
+// reported regions, so a mass time-out costs no scan of the servers per placement.
+std::optional<std::string> never_possible(const QueueConfig& queue,
+                                          std::span<const LocationSize> locations,
+                                          std::span<const matchmaking::PlacementPlayer> players);
 
 }  // namespace sapi::fleet

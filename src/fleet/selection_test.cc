@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
 #include <vector>
 
 namespace sapi::fleet {
@@ -171,6 +173,57 @@ TEST(ChooseServer, ManyServersInManyLocations) {
       EXPECT_LE(other.used_slots, c[s.index].used_slots);
     }
   }
+}
+
+// The time-out's FAILED-or-TIMED_OUT verdict from each location's largest server agrees with
+// the full choice over every server, reason included, over many random fleets and matches.
+TEST(NeverPossible, AgreesWithTheFullChoiceOverRandomFleets) {
+  const std::vector<std::string> regions = {"eu-west-1", "eu-central-1", "us-east-1", "us-west-2"};
+  std::mt19937 rng(11);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int never = 0;
+  for (int round = 0; round < 3000; ++round) {
+    QueueConfig q = any_location();
+    for (const auto& r : regions) {
+      if (uniform(0, 2) == 0) q.locations.push_back(r);
+    }
+    if (uniform(0, 1) == 0) {
+      q.latency_policies = {{uniform(20, 80), 10}, {uniform(100, 200), 0}};
+      q.timeout_seconds = uniform(0, 1) == 0 ? 5 : 60;  // 5: the second policy never starts
+    }
+    std::vector<Candidate> c;
+    std::vector<LocationSize> sizes;
+    for (int i = uniform(0, 12); i > 0; --i) {
+      const std::string& where = regions[uniform(0, 3)];
+      int max = uniform(1, 12);
+      c.push_back({"s", where, max, uniform(0, max), uniform(0, 3) != 0});
+      auto at = std::find_if(sizes.begin(), sizes.end(),
+                             [&](const LocationSize& l) { return l.location == where; });
+      if (at == sizes.end()) {
+        sizes.push_back({where, max});
+      } else {
+        at->largest = std::max(at->largest, max);
+      }
+    }
+    std::vector<PlacementPlayer> p;
+    for (int i = uniform(1, 8); i > 0; --i) {
+      std::vector<flexmatch::RegionLatency> latencies;
+      for (const auto& r : regions) {
+        if (uniform(0, 2) != 0) latencies.push_back({r, uniform(10, 250)});
+      }
+      p.push_back(player(latencies));
+    }
+    Selection full = choose(q, c, p);
+    auto verdict = never_possible(q, sizes, p);
+    ASSERT_EQ(verdict.has_value(), full.outcome == SelectionOutcome::kNeverPossible)
+        << "round " << round;
+    if (verdict) {
+      EXPECT_EQ(*verdict, full.reason) << "round " << round;
+      ++never;
+    }
+  }
+  EXPECT_GT(never, 300) << "too few rounds exercised the FAILED side";
+  EXPECT_LT(never, 2700) << "too few rounds exercised the TIMED_OUT side";
 }
 
 }  // namespace
