@@ -109,6 +109,9 @@ Result<matchmaking::StartRequest> decode_start_request(const json::object& body,
     r.players.push_back(std::move(*p));
     return r;
   }
+  // With a party the top-level playerAttributes and latencyInMs are not used, but a client
+  // that sends them broken is told so rather than silently ignored.
+  if (auto top = decode_player(body, caller, *config.rules); !top.ok()) return top.status();
   if (!players->is_array() || players->as_array().empty() ||
       players->as_array().size() > flexmatch::kMaxPlayersPerTicket) {
     return invalid_argument("players: expected 1 to 10 players");

@@ -75,6 +75,16 @@ TEST_F(StartRequestTest, ReadsAPartyTicketIdAndConfigurationName) {
   EXPECT_FALSE(decode(R"({"players": [{"playerAttributes": {}}]})").ok());
 }
 
+// Found by tests/e2e/hostile_input.test.mjs: beside a party, broken top-level attributes and
+// latencies were ignored and the ticket started.
+TEST_F(StartRequestTest, APartyStillRefusesBrokenTopLevelAttributesAndLatencies) {
+  const std::string party = R"("players": [{"playerId": "alice"}])";
+  EXPECT_FALSE(decode(R"({"playerAttributes": 7, )" + party + "}").ok());
+  EXPECT_FALSE(decode(R"({"playerAttributes": {"skill": "high"}, )" + party + "}").ok());
+  EXPECT_FALSE(decode(R"({"latencyInMs": {"eu-west-1": -1}, )" + party + "}").ok());
+  EXPECT_TRUE(decode(R"({"playerAttributes": {"skill": 3}, )" + party + "}").ok());
+}
+
 TEST_F(StartRequestTest, BackfillPlayersCarryTheirTeamAndDecodedAttributes) {
   auto players = decode_backfill_players(
       boost::json::parse(R"([{"playerId": "alice", "team": "red", "playerAttributes": {"skill": 30},
