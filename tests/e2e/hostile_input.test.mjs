@@ -23,7 +23,7 @@ import { createCredential, send, smithySign, waitUntilKnown } from './lib/sigv4.
 import { playerTokens, versusRuleSet } from './lib/matchmaking.mjs';
 import { document, findTemplate } from './lib/openapi.mjs';
 import {
-  HUGE_STRING, assertClientError, brokenBodies, rawExchange, resolve, wrongTypes,
+  HUGE_STRING, assertClientError, brokenBodies, outOfRange, rawExchange, resolve, wrongTypes,
 } from './lib/hostile.mjs';
 
 const MAX_BODY = 256 * 1024;
@@ -167,6 +167,11 @@ function checker(t) {
 const BODY_ROUTES = [
   { op: 'POST /matchmaking/start', path: '/matchmaking/start', player: 'sweeper',
     base: { playerId: 'sweeper', playerAttributes: { skill: 10 }, configurationName: 'duel' } },
+  // A party: the fields of players[0] are swept too (`team` belongs to backfill requests).
+  { op: 'POST /matchmaking/start', path: '/matchmaking/start', player: 'sweeper', nested: 'players',
+    skipNested: ['team'],
+    base: { configurationName: 'duel',
+      players: [{ playerId: 'sweeper', playerAttributes: { skill: 10 }, latencyInMs: { 'eu-west-1': 20 } }] } },
   { op: 'POST /matchmaking/accept/{ticketId}', path: () => `/matchmaking/accept/${kept.acceptTicketId}`,
     player: 'acceptor', base: { acceptanceType: 'ACCEPT' } },
   { op: 'POST /session-summary', path: '/session-summary', signed: true,
@@ -177,7 +182,8 @@ const BODY_ROUTES = [
   { op: 'POST /game-servers/{gameServerId}/heartbeat', path: '/game-servers/gs-keep/heartbeat',
     signed: true, base: { playerCount: 1, health: 'HEALTHY' } },
   { op: 'POST /game-sessions/{gameSessionId}/backfill', path: () => `/game-sessions/${kept.gameSessionId}/backfill`,
-    signed: true, base: { ticketId: 'backfill-1', players: [{ playerId: 'p', team: 'red' }] } },
+    signed: true, nested: 'players',
+    base: { ticketId: 'backfill-1', players: [{ playerId: 'p', team: 'red', playerAttributes: { skill: 1 } }] } },
 ];
 
 function requestSchema(op) {
@@ -209,11 +215,30 @@ test('every JSON body route refuses malformed, mistyped and oversized bodies wit
         const body = JSON.stringify({ ...route.base, [field]: value });
         c.check(where(`${field} = ${JSON.stringify(value)}`), method, path, await call(route, body));
       }
+      for (const [label, text] of outOfRange(fieldSchema)) {
+        const body = JSON.stringify({ ...route.base, [field]: '@VALUE@' }).replace('"@VALUE@"', text);
+        c.check(where(`${field} = ${label}`), method, path, await call(route, body));
+      }
       if (fieldSchema.type === 'string') {
         const body = JSON.stringify({ ...route.base, [field]: HUGE_STRING });
         c.check(where(`${field} of 100 KiB`), method, path, await call(route, body));
         const nul = JSON.stringify({ ...route.base, [field]: `${route.base[field] ?? 'x'}\u0000` });
         c.check(where(`${field} with an escaped NUL`), method, path, await call(route, nul));
+      }
+    }
+    if (route.nested) {
+      const items = resolve(resolve(schema.properties[route.nested]).items);
+      const item = items.allOf ? Object.assign({}, ...items.allOf.map(resolve)) : items;
+      for (const [field, declared] of Object.entries(item.properties ?? {})) {
+        if (route.skipNested?.includes(field)) continue;
+        const fieldSchema = resolve(declared);
+        const first = route.base[route.nested][0];
+        const values = [...wrongTypes(fieldSchema), ...(fieldSchema.type === 'string' ? [HUGE_STRING] : [])];
+        for (const value of values) {
+          const body = JSON.stringify({ ...route.base, [route.nested]: [{ ...first, [field]: value }] });
+          c.check(where(`${route.nested}[0].${field} = ${JSON.stringify(value).slice(0, 20)}`), method, path,
+            await call(route, body));
+        }
       }
     }
     const over = JSON.stringify({ ...route.base, filler: 'x'.repeat(MAX_BODY) });

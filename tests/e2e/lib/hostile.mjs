@@ -100,6 +100,27 @@ export function wrongTypes(schema) {
   return Object.entries(all).filter(([t]) => !ok.has(t)).map(([, v]) => v);
 }
 
+// Values of the right JSON type that the schema still excludes, as [label, raw JSON text]:
+// numbers past `minimum`/`maximum` or too large for any integer, strings outside an `enum`,
+// and objects whose values break `additionalProperties`.
+export function outOfRange(schema) {
+  const out = [];
+  if (schema.type === 'integer' || schema.type === 'number') {
+    if (schema.minimum !== undefined) out.push([`${schema.minimum - 1}`, `${schema.minimum - 1}`]);
+    if (schema.maximum !== undefined) out.push([`${schema.maximum + 1}`, `${schema.maximum + 1}`]);
+    out.push(['1e400', '1e400'], ['-1e400', '-1e400'], ['2^64', '18446744073709551616'],
+      ['-2^63-1', '-9223372036854775809']);
+  }
+  if (schema.type === 'string' && schema.enum) out.push(['a value outside the enum', '"MAYBE"']);
+  if (schema.enum?.length) out.push(['the enum value in lower case', JSON.stringify(schema.enum[0].toLowerCase())]);
+  const values = schema.additionalProperties && resolve(schema.additionalProperties);
+  if (schema.type === 'object' && values?.type) {
+    for (const wrong of wrongTypes(values)) out.push([`a value ${JSON.stringify(wrong)}`, JSON.stringify({ k: wrong })]);
+    if (values.minimum !== undefined) out.push([`a value ${values.minimum - 1}`, JSON.stringify({ k: values.minimum - 1 })]);
+  }
+  return out;
+}
+
 // The schema behind a $ref in the document.
 export function resolve(schema) {
   let s = schema;
