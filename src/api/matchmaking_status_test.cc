@@ -73,6 +73,16 @@ TEST(TicketStartJson, IsTheSeedsAnswer) {
   EXPECT_FALSE(v.as_object().contains("estimatedWaitTime"));
 }
 
+TEST(TicketStartJson, StartTimesOfTheSameSecondKeepTheirMilliseconds) {
+  mm::TicketView t;
+  t.ticket_id = "t-1";
+  for (int ms : {5, 123, 999, 1000, 1001}) {
+    t.start_time = Clock::TimePoint{} + std::chrono::milliseconds(1'700'000'000'000 + ms);
+    json::value v = json::parse(ticket_start_json(t, std::nullopt));
+    EXPECT_EQ(v.at("startTime"), json::value(format_iso8601(t.start_time))) << ms;
+  }
+}
+
 TEST(TicketStartJson, EscapesAnIdThatNeedsIt) {
   mm::TicketView t;
   t.ticket_id = "a\"b\\c";
