@@ -37,6 +37,20 @@ TEST(LogTest, HostileStringsStayInsideTheirJsonString) {
   EXPECT_EQ(obj.at("k\"ey").as_string(), nasty);
 }
 
+TEST(LogTest, EveryByteThatNeedsAnEscapeIsEscapedWhereverItStands) {
+  // Long plain runs are skipped a word at a time: put each special byte at every offset of
+  // a long string, so that it falls in every position of such a word and in the tail.
+  for (char special : std::string("\"\\\n\x01\x1f\t")) {
+    for (size_t at = 0; at < 40; ++at) {
+      std::string value(40, 'x');
+      value[at] = special;
+      value += "\xc3\xa9 \x7f~";  // UTF-8, DEL and '~' need no escape
+      auto obj = parse(format_line(Level::kInfo, "m", {{"v", value}}));
+      EXPECT_EQ(obj.at("v").as_string(), value) << "byte " << int(special) << " at " << at;
+    }
+  }
+}
+
 TEST(LogTest, LinesBelowTheLevelAreNotWritten) {
   std::ostringstream out;
   auto log = stream_logger(out, Level::kWarn);
