@@ -347,6 +347,8 @@ test('raw requests a client library would not send get a 4xx error or a closed c
     ['a chunked body over the limit', start('Transfer-Encoding: chunked\r\n',
       `${(MAX_BODY + 1).toString(16)}\r\n${'x'.repeat(MAX_BODY + 1)}\r\n0\r\n\r\n`)],
     ['a Content-Length over the limit', start(`Content-Length: ${MAX_BODY * 4}\r\n`, '{')],
+    ['a request line of 64 KiB', Buffer.from(`GET /matchmaking/status/${'t'.repeat(64 * 1024)} HTTP/1.1\r\n${host}\r\n`)],
+    ['two thousand tiny headers, 16 KB in all', Buffer.from(`GET /health/live HTTP/1.1\r\n${host}${'X-A: a\r\n'.repeat(2000)}\r\n`)],
     ['headers over 8 KiB', Buffer.from(`GET /health/live HTTP/1.1\r\n${host}X-Big: ${'b'.repeat(16 * 1024)}\r\n\r\n`)],
     ['an unknown transfer coding', start('Transfer-Encoding: gzip\r\n', '{}')],
     ['a request line with no version', Buffer.from('GET /health/live\r\n\r\n')],
