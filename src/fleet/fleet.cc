@@ -50,8 +50,15 @@ Result<std::unique_ptr<Fleet>> Fleet::create(FleetOptions options, store::FleetS
 Fleet::~Fleet() { stop(); }
 
 void Fleet::set_on_game_session_terminated(std::function<void(const std::string&)> hook) {
-  CallerLock lock(*this);
-  on_terminated_ = std::move(hook);
+  std::vector<std::string> unheard;
+  {
+    CallerLock lock(*this);
+    on_terminated_ = hook;
+    unheard.swap(ended_unheard_);
+  }
+  if (hook) {
+    for (const auto& arn : unheard) hook(arn);
+  }
 }
 
 Status Fleet::restore() {
@@ -75,7 +82,7 @@ Status Fleet::restore() {
     if (!session.ok()) return session.status();
     std::string id = session->game_session_id;
     for (const auto& p : session->player_sessions) {
-      placed_players_[p.player_id].insert(session->access_key_id);
+      note_placed(p.player_id, session->access_key_id);
     }
     GameSession& g = sessions_[id] = std::move(*session);
     g.stored = true;
@@ -86,6 +93,7 @@ Status Fleet::restore() {
     if (g.status == GameSessionStatus::kActivating || !servers_.count(g.game_server_id)) {
       g.placement_id.clear();
       terminate(g, deferred);
+      if (!on_terminated_) ended_unheard_.push_back(g.game_session_arn);
     }
   }
   update_gauges();
@@ -166,6 +174,14 @@ int Fleet::free_slots(const GameServer& server) const {
   return server.spec.max_players - (it == slots_.end() ? 0 : it->second.used);
 }
 
+void Fleet::note_placed(const std::string& player_id, const std::string& access_key_id) {
+  auto key = key_numbers_.try_emplace(access_key_id, static_cast<uint32_t>(key_numbers_.size()));
+  auto& keys = placed_players_[player_id];
+  if (std::find(keys.begin(), keys.end(), key.first->second) == keys.end()) {
+    keys.push_back(key.first->second);
+  }
+}
+
 void Fleet::account(GameSession& g) {
   int seats = g.status == GameSessionStatus::kTerminated ? 0 : g.seats_in_use();
   if (seats != g.accounted_seats) {
@@ -198,14 +214,20 @@ void Fleet::persist_server(const GameServer& server, store::WriteDone durable) {
 void Fleet::persist_session(GameSession& session, store::WriteDone durable) {
   // A session still ACTIVATING would not survive a restart anyway (its placement dies with
   // the process), so it is first written when it becomes ACTIVE: one write fewer per match.
-  bool worth_storing = session.status == GameSessionStatus::kActive || session.stored;
-  if (store_ && worth_storing) {
+  // A TERMINATED one is never read back (a restart restores running sessions only), so its
+  // row is removed rather than rewritten.
+  const bool terminated = session.status == GameSessionStatus::kTerminated;
+  if (store_ && terminated && session.stored) {
+    session.stored = false;
+    store_->remove_game_session(session.game_session_id, std::move(durable));
+  } else if (store_ && !terminated &&
+             (session.status == GameSessionStatus::kActive || session.stored)) {
     session.stored = true;
     store::GameSessionRecord record;
     record.id = session.game_session_id;
     record.game_server_id = session.game_server_id;
     record.status = std::string(status_name(session.status));
-    record.finished = session.status == GameSessionStatus::kTerminated;
+    record.finished = false;
     record.state = encode_session(session);
     record.updated_at = clock_.now();
     store_->put_game_session(std::move(record), std::move(durable));
@@ -369,7 +391,7 @@ bool Fleet::purge_finished(Clock::TimePoint now) {
   }
   placed_players_.clear();
   for (const auto& [id, g] : sessions_) {
-    for (const auto& p : g.player_sessions) placed_players_[p.player_id].insert(g.access_key_id);
+    for (const auto& p : g.player_sessions) note_placed(p.player_id, g.access_key_id);
   }
   update_gauges();
   return store_ != nullptr;

@@ -138,7 +138,9 @@ class Fleet final : public matchmaking::Placer {
 
   // Replaces FleetOptions::on_game_session_terminated, for an owner that builds what the hook
   // calls after the fleet (the matchmaking service, whose Placer the fleet is). A call already
-  // under way may still run the previous hook.
+  // under way may still run the previous hook. The first hook set this way also runs, before
+  // this returns, for each game session that create() found ended (ACTIVATING, or on a server
+  // gone) while no hook was set, so that what waits on it (a restored backfill) can stop.
   void set_on_game_session_terminated(std::function<void(const std::string&)> hook);
 
   // Counts, for metrics and tests.
@@ -185,6 +187,8 @@ class Fleet final : public matchmaking::Placer {
   Result<GameSession*> owned_session(const std::string& key, const std::string& id);
   Result<const GameSession*> owned_session(const std::string& key, const std::string& id) const;
   int free_slots(const GameServer& server) const;
+  // Records that `player_id` had a player session on a server of `access_key_id`.
+  void note_placed(const std::string& player_id, const std::string& access_key_id);
   void persist_server(const GameServer& server, store::WriteDone durable);
   void persist_session(GameSession& session, store::WriteDone durable);
   void changed(GameSession& session, Deferred& deferred, store::WriteDone durable = {});
@@ -239,8 +243,10 @@ class Fleet final : public matchmaking::Placer {
   std::unordered_map<std::string, Slots> slots_;  // by server id
   std::unique_ptr<Room> room_;
   int64_t status_counts_[3] = {0, 0, 0};  // game sessions by status
-  // player id -> access keys of the servers the player had player sessions on.
-  std::unordered_map<std::string, std::unordered_set<std::string>> placed_players_;
+  // player id -> the access keys (by number) of the servers the player had player sessions
+  // on: usually one, so a short vector rather than a set per player.
+  std::unordered_map<std::string, uint32_t> key_numbers_;
+  std::unordered_map<std::string, std::vector<uint32_t>> placed_players_;
   std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id
   std::map<uint64_t, Pending*> pending_order_;               // by sequence
   // The pending placements with no game session ACTIVATING for them, by sequence: the ones a
@@ -250,6 +256,8 @@ class Fleet final : public matchmaking::Placer {
   Waiters server_waiters_;   // by game server id
   Waiters session_waiters_;  // by game session id
   std::function<void(const std::string&)> on_terminated_;
+  // ARNs of the game sessions restore() ended while no hook was set.
+  std::vector<std::string> ended_unheard_;
 
   Clock::TimePoint next_purge_;
   bool stopping_ = false;

@@ -268,7 +268,7 @@ bool Fleet::try_place(Pending& pending, Room& room, Clock::TimePoint now, Deferr
   g.created_at = now;
   for (const auto& player : players) {
     g.player_sessions.push_back(reserve(g, player.player_id, now));
-    placed_players_[player.player_id].insert(server.access_key_id);
+    note_placed(player.player_id, server.access_key_id);
   }
   std::string id = g.game_session_id;
   pending.game_session_id = id;
@@ -423,7 +423,7 @@ void Fleet::place_backfill(matchmaking::PlacementRequest request, Done done, Def
         if (c.player_sessions.empty()) {
           g.player_sessions.push_back(reserve(g, player.player_id, now));
         }
-        placed_players_[player.player_id].insert(g.access_key_id);
+        note_placed(player.player_id, g.access_key_id);
       }
       // The game server reads who is on which team from the latest matchmaker data.
       if (!request.matchmaker_data.empty()) g.matchmaker_data = request.matchmaker_data;

@@ -1,6 +1,8 @@
 // The Fleet's game sessions and player sessions as game servers see them: watching,
 // activation, accepting and removing player sessions, the end of a game session.
 
+#include <algorithm>
+
 #include "fleet/fleet.h"
 #include "fleet/fleet_internal.h"
 
@@ -168,8 +170,10 @@ Result<GameSession> Fleet::game_session(const std::string& access_key_id,
 bool Fleet::had_player_session(const std::string& access_key_id,
                                const std::string& player_id) const {
   CallerLock lock(*this);
+  auto key = key_numbers_.find(access_key_id);
   auto it = placed_players_.find(player_id);
-  return it != placed_players_.end() && it->second.count(access_key_id) > 0;
+  if (key == key_numbers_.end() || it == placed_players_.end()) return false;
+  return std::find(it->second.begin(), it->second.end(), key->second) != it->second.end();
 }
 
 }  // namespace sapi::fleet

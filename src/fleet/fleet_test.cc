@@ -401,6 +401,7 @@ TEST_F(FleetTest, AStoredActivatingGameSessionIsTerminatedAtStartUp) {
   server.access_key_id = kKey;
   GameSession g;
   g.game_session_id = "gsess-1";
+  g.game_session_arn = "arn:aws:gamelift:eu-west-1::gamesession/session-api/gsess-1";
   g.game_server_id = "a";
   g.access_key_id = kKey;
   g.status = GameSessionStatus::kActivating;
@@ -420,6 +421,15 @@ TEST_F(FleetTest, AStoredActivatingGameSessionIsTerminatedAtStartUp) {
   ASSERT_TRUE(restored.ok());
   EXPECT_EQ(restored->status, GameSessionStatus::kTerminated);
   EXPECT_EQ(restored->player_sessions[0].status, PlayerSessionStatus::kTimedOut);
+
+  // What waits on the game session (a backfill ticket restored by the matchmaking service,
+  // which is built after the fleet) hears of its end once it links itself to the fleet, and
+  // only once.
+  std::vector<std::string> heard;
+  fleet_->set_on_game_session_terminated([&](const std::string& arn) { heard.push_back(arn); });
+  EXPECT_EQ(heard, std::vector<std::string>{g.game_session_arn});
+  fleet_->set_on_game_session_terminated([&](const std::string& arn) { heard.push_back(arn); });
+  EXPECT_EQ(heard.size(), 1u);
   fleet_.reset();
   db->close();
 }

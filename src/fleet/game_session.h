@@ -57,7 +57,7 @@ struct GameSession {
   // The fleet's running totals: the seats and status this session last counted for.
   int accounted_seats = 0;
   int accounted_status = -1;
-  bool stored = false;  // written to the store at least once
+  bool stored = false;  // has a row in the store
 
   // Player sessions holding a slot (RESERVED or ACTIVE).
   int seats_in_use() const;

@@ -40,8 +40,13 @@ class FleetStore {
   // Every game server, ordered by id.
   virtual Result<std::vector<GameServerRecord>> list_game_servers() = 0;
 
-  // Inserts or replaces a game session; `done` runs once it is durable.
+  // Inserts or replaces a game session; `done` runs once it is durable. Game-session writes
+  // (this and remove_game_session) are kept in order, and those that come in while the
+  // store is busy go to the database together, the last write of each game session only; a
+  // write that fails fails those it went with.
   virtual void put_game_session(GameSessionRecord session, WriteDone done) = 0;
+  // Removes a game session (no error if absent); `done` runs once it is durable.
+  virtual void remove_game_session(std::string id, WriteDone done) = 0;
   // Every game session not finished, ordered by id.
   virtual Result<std::vector<GameSessionRecord>> list_active_game_sessions() = 0;
   // Deletes at most `max_rows` finished game sessions updated before `updated_before`.

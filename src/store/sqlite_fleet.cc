@@ -1,5 +1,12 @@
 #include <sqlite3.h>
 
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
 #include "store/fleet_store.h"
 #include "store/sqlite_backend.h"
 
@@ -9,6 +16,67 @@ namespace {
 Status expect_done(Connection& c, Stmt& s, const char* what) {
   int rc = s.step();
   if (rc != SQLITE_DONE) return c.error(rc, what);
+  return {};
+}
+
+// A write to game_sessions: the row, or its removal.
+struct SessionWrite {
+  std::string id;
+  std::optional<GameSessionRecord> row;
+};
+
+// Game-session writes waiting for the writer. At most one writer job is queued for them; it
+// takes everything that arrived until it runs, so a busy fleet costs one job (one savepoint,
+// one acknowledgement pass) per group commit instead of one per write, and a game session
+// written twice meanwhile (activated then ended) is written once.
+struct SessionWrites {
+  std::mutex mu;
+  std::vector<SessionWrite> writes;
+  std::vector<WriteDone> dones;
+  bool queued = false;
+};
+
+// The writes a job took, and whether it took them (a refused job never runs).
+struct TakenWrites {
+  std::vector<SessionWrite> writes;
+  std::vector<WriteDone> dones;
+  bool taken = false;
+
+  void take(SessionWrites& from) {
+    std::lock_guard lock(from.mu);
+    writes.swap(from.writes);
+    dones.swap(from.dones);
+    from.queued = false;
+    taken = true;
+  }
+};
+
+Status apply_session_writes(Connection& c, const std::vector<SessionWrite>& writes) {
+  // The last write of each game session wins.
+  std::unordered_map<std::string_view, size_t> last;
+  for (size_t i = 0; i < writes.size(); ++i) last[writes[i].id] = i;
+  for (size_t i = 0; i < writes.size(); ++i) {
+    if (last[writes[i].id] != i) continue;
+    const SessionWrite& w = writes[i];
+    if (!w.row) {
+      auto stmt = c.prepare("DELETE FROM game_sessions WHERE id = ?");
+      if (!stmt.ok()) return stmt.status();
+      Stmt s(*stmt);
+      s.bind(1, w.id);
+      SAPI_RETURN_IF_ERROR(expect_done(c, s, "cannot remove game session"));
+      continue;
+    }
+    const GameSessionRecord& g = *w.row;
+    auto stmt = c.prepare(
+        "INSERT OR REPLACE INTO game_sessions (id, game_server_id, status, finished, "
+        "state, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    Stmt s(*stmt);
+    s.bind(1, g.id).bind(2, g.game_server_id).bind(3, g.status);
+    s.bind(4, static_cast<int64_t>(g.finished ? 1 : 0)).bind_blob(5, g.state);
+    s.bind(6, to_epoch_ms(g.updated_at));
+    SAPI_RETURN_IF_ERROR(expect_done(c, s, "cannot store game session"));
+  }
   return {};
 }
 
@@ -60,20 +128,12 @@ class SqliteFleetStore final : public FleetStore {
   }
 
   void put_game_session(GameSessionRecord session, WriteDone done) override {
-    b_.writer->submit(
-        "put_game_session",
-        [g = std::move(session)](Connection& c) -> Status {
-          auto stmt = c.prepare(
-              "INSERT OR REPLACE INTO game_sessions (id, game_server_id, status, finished, "
-              "state, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
-          if (!stmt.ok()) return stmt.status();
-          Stmt s(*stmt);
-          s.bind(1, g.id).bind(2, g.game_server_id).bind(3, g.status);
-          s.bind(4, static_cast<int64_t>(g.finished ? 1 : 0)).bind_blob(5, g.state);
-          s.bind(6, to_epoch_ms(g.updated_at));
-          return expect_done(c, s, "cannot store game session");
-        },
-        std::move(done));
+    std::string id = session.id;
+    write_session({std::move(id), std::move(session)}, std::move(done));
+  }
+
+  void remove_game_session(std::string id, WriteDone done) override {
+    write_session({std::move(id), std::nullopt}, std::move(done));
   }
 
   Result<std::vector<GameSessionRecord>> list_active_game_sessions() override {
@@ -103,7 +163,29 @@ class SqliteFleetStore final : public FleetStore {
   }
 
  private:
+  void write_session(SessionWrite write, WriteDone done) {
+    {
+      std::lock_guard lock(sessions_->mu);
+      sessions_->writes.push_back(std::move(write));
+      if (done) sessions_->dones.push_back(std::move(done));
+      if (sessions_->queued) return;
+      sessions_->queued = true;
+    }
+    auto taken = std::make_shared<TakenWrites>();
+    b_.writer->submit(
+        "write_game_sessions",
+        [pending = sessions_, taken](Connection& c) -> Status {
+          taken->take(*pending);
+          return apply_session_writes(c, taken->writes);
+        },
+        [pending = sessions_, taken](Status status) {
+          if (!taken->taken) taken->take(*pending);  // refused: fail what waited
+          for (auto& done : taken->dones) done(status);
+        });
+  }
+
   Backend b_;
+  std::shared_ptr<SessionWrites> sessions_ = std::make_shared<SessionWrites>();
 };
 
 }  // namespace
