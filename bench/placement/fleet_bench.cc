@@ -370,13 +370,12 @@ void run_match_to_completed(sapi::store::Store& store, int servers, int regions,
   int failed = 0;
   (*service)->events().subscribe([&](const mm::MatchmakingEvent& e) {
     auto now = Steady::now();
-    const auto& detail = e.envelope.at("detail").as_object();
-    const auto* id = detail.if_contains("matchId");
+    const std::string& id = e.detail.match_id;
     std::lock_guard lock(mu);
-    if (e.type == "PotentialMatchCreated" && id) {
-      matched[std::string(id->as_string())] = now;
-    } else if (e.type == "MatchmakingSucceeded" && id) {
-      auto it = matched.find(std::string(id->as_string()));
+    if (e.type == "PotentialMatchCreated" && !id.empty()) {
+      matched[id] = now;
+    } else if (e.type == "MatchmakingSucceeded" && !id.empty()) {
+      auto it = matched.find(id);
       if (it != matched.end()) {
         took.push_back(duration<double, std::milli>(now - it->second).count());
         matched.erase(it);
