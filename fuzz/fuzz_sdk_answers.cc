@@ -1,6 +1,6 @@
 // The SDK's readers of what a service (or anything posing as one) answers: the event-stream
 // parser on bytes split into arbitrary chunks, and the JSON answer reader with the status
-// codes a client sees. Neither may crash, hang or read out of bounds.
+// codes a client sees, and the Retry-After reader. None may crash, hang or read out of bounds.
 
 #include <cstddef>
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "json_util.h"
 #include "sse_parser.h"
+#include "transport.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -28,6 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   session_api::HttpResponse response;
   response.status = kStatuses[data[0] % 10];
   response.body = body;
+  // Retry-After as a server sends it, seconds or an HTTP date: always 0 to a day, or unset.
+  if (auto wait = session_api::parse_retry_after(body, 1767225600)) {
+    if (*wait < 0 || *wait > 86400) __builtin_trap();
+  }
   auto parsed = session_api::json_util::parse_answer(response);
   if (parsed.ok()) {
     (void)session_api::json_util::str(*parsed, "ticketId");
