@@ -1,12 +1,14 @@
-// Retry-After reaches the caller: the service's per-player rate limit answers 429 with it,
-// and a 503 carrying one (from a stand-in that answers only that, since the service sends
-// none on 503 today) is surfaced too and stretches the session summary's retry wait.
+// Retry-After reaches the caller: the service's per-player rate limit and its limit of event
+// streams answer 429 with it, and a 503 carrying one (from a stand-in that answers only that, since
+// the service sends none on 503 today) is surfaced too and stretches the session summary's retry
+// wait.
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <memory>
@@ -76,6 +78,32 @@ TEST_F(RateLimitedService, A429CarriesTheServicesRetryAfter) {
   // Waiting that long is enough.
   std::this_thread::sleep_for(std::chrono::seconds(*last.error().retry_after_seconds));
   EXPECT_EQ(player.status("no-such-ticket").http_status(), 404);
+}
+
+TEST(RetryAfter, OneEventStreamTooManyIsA429WithRetryAfter) {
+  std::string error;
+  auto service = testing::Service::start(R"([matchmaking]
+configurations_file = "@DIR@/configurations.json"
+rate_limit_per_second = 0
+[events]
+sse_max_streams_per_player = 1
+)",
+                                         &error, testing::config_files());
+  ASSERT_NE(service, nullptr) << error;
+  PlayerClient first(service->options(), service->token("sdk-streamer"));
+  PlayerClient second(service->options(), service->token("sdk-streamer"));
+  std::atomic<bool> stop{false};
+  std::thread holder([&] { first.events([](const Event&) { return true; }, &stop, 20); });
+  // Until the first stream is open, the second call opens one of its own for a second.
+  Result<Done> refused = second.events([](const Event&) { return true; }, nullptr, 1);
+  for (int i = 0; i < 10 && refused.http_status() != 429; ++i) {
+    refused = second.events([](const Event&) { return true; }, nullptr, 1);
+  }
+  stop = true;
+  holder.join();
+  ASSERT_EQ(refused.http_status(), 429);
+  EXPECT_EQ(refused.error().code, "TOO_MANY_STREAMS");
+  EXPECT_EQ(refused.error().retry_after_seconds, 5);
 }
 
 // Answers every connection with `answers` in turn (one per request, then closes), on a
