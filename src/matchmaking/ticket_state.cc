@@ -30,6 +30,16 @@ constexpr uint64_t kBackfill = 4;
 int64_t to_ms(Clock::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
+// Half the span a time point can hold (about 146 years either side of 1970 in nanoseconds),
+// so that adding a retention or a time-out to a stored time cannot overflow either. Anything
+// further can only come from a damaged state.
+constexpr int64_t kMaxAbsMs =
+    std::chrono::duration_cast<std::chrono::milliseconds>(Clock::TimePoint::duration::max())
+        .count() /
+    2;
+
+bool valid_ms(int64_t ms) { return ms >= -kMaxAbsMs && ms <= kMaxAbsMs; }
+
 Clock::TimePoint from_ms(int64_t ms) {
   return Clock::TimePoint(
       std::chrono::duration_cast<Clock::TimePoint::duration>(std::chrono::milliseconds(ms)));
@@ -261,8 +271,14 @@ Result<TicketView> read_format2(std::string_view state, const flexmatch::RuleSet
   t.status = static_cast<TicketStatus>(status);
   t.status_reason = r.str();
   t.status_message = r.str();
-  t.start_time = from_ms(r.svar());
-  if (flags & kHasEndTime) t.end_time = from_ms(r.svar());
+  int64_t start_ms = r.svar();
+  if (!valid_ms(start_ms)) r.fail();
+  t.start_time = from_ms(r.ok() ? start_ms : 0);
+  if (flags & kHasEndTime) {
+    int64_t end_ms = r.svar();
+    if (!valid_ms(end_ms)) r.fail();
+    t.end_time = from_ms(r.ok() ? end_ms : 0);
+  }
   t.match_id = r.str();
   size_t players = r.count();
   for (size_t i = 0; i < players && r.ok(); ++i) {
@@ -364,9 +380,11 @@ Result<TicketView> read_format1(std::string_view state, const flexmatch::RuleSet
   t.status_reason = get_string(o, "statusReason");
   t.status_message = get_string(o, "statusMessage");
   if (const auto* s = o.if_contains("startTime"); s && s->is_int64()) {
+    if (!valid_ms(s->as_int64())) return invalid_argument("ticket state: startTime out of range");
     t.start_time = from_ms(s->as_int64());
   }
   if (const auto* e = o.if_contains("endTime"); e && e->is_int64()) {
+    if (!valid_ms(e->as_int64())) return invalid_argument("ticket state: endTime out of range");
     t.end_time = from_ms(e->as_int64());
   }
   t.match_id = get_string(o, "matchId");

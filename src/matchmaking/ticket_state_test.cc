@@ -209,6 +209,23 @@ TEST(TicketState, EveryTruncationAndEveryFlippedByteIsAnErrorOrAnotherTicket) {
   EXPECT_FALSE(deserialize_state("\x07garbage", &full_rules()).ok());
 }
 
+TEST(TicketState, ATimeNoClockCanHoldIsAnError) {
+  TicketView t = full_ticket();
+  t.end_time.reset();
+  std::string state = serialize_state(t, &full_rules());
+  // Format 2: the start time follows flags, configuration, owner, status, reason and message.
+  size_t at = 2 + 1 + t.configuration.size() + 1 + t.owner_player_id.size() + 1 + 1 +
+              t.status_reason.size() + 1 + t.status_message.size();
+  std::string huge = state.substr(0, at) + std::string(9, '\xff') + '\x01' +
+                     state.substr(at + 6);  // zig-zag of the largest int64
+  auto bad = deserialize_state(huge, &full_rules());
+  EXPECT_FALSE(bad.ok());
+  EXPECT_FALSE(deserialize_state(R"({"v":1,"configuration":"duel","owner":"a",)"
+                                 R"("status":"QUEUED","startTime":9000000000000000000})",
+                                 &full_rules())
+                   .ok());
+}
+
 // States exactly as release 1 (JSON, "v":1) wrote them, copied from a data directory.
 constexpr std::string_view kRelease1Completed =
     R"({"v":1,"configuration":"duel","owner":"a","status":"COMPLETED","statusReason":"MATCHED",)"
