@@ -93,10 +93,16 @@ sse_max_streams_per_player = 1
   PlayerClient first(service->options(), service->token("sdk-streamer"));
   PlayerClient second(service->options(), service->token("sdk-streamer"));
   std::atomic<bool> stop{false};
-  std::thread holder([&] { first.events([](const Event&) { return true; }, &stop, 20); });
-  // Until the first stream is open, the second call opens one of its own for a second.
-  Result<Done> refused = second.events([](const Event&) { return true; }, nullptr, 1);
+  // The holder keeps one stream open, opening it again whenever the other call got in first.
+  std::thread holder([&] {
+    while (!stop) {
+      first.events([](const Event&) { return true; }, &stop, 20);
+      if (!stop) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  });
+  Result<Done> refused = Error{};
   for (int i = 0; i < 10 && refused.http_status() != 429; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the holder's turn
     refused = second.events([](const Event&) { return true; }, nullptr, 1);
   }
   stop = true;
