@@ -244,8 +244,8 @@ Result<PlayerView> read_player(Reader& r, const flexmatch::RuleSet* rules) {
     int64_t ms = r.svar();
     p.decoded.latencies.push_back({std::move(region), static_cast<int>(ms)});
   }
-  std::sort(p.decoded.latencies.begin(), p.decoded.latencies.end(),
-            [](const auto& a, const auto& b) { return a.region < b.region; });
+  std::stable_sort(p.decoded.latencies.begin(), p.decoded.latencies.end(),
+                   [](const auto& a, const auto& b) { return a.region < b.region; });
   return p;
 }
 
@@ -342,8 +342,8 @@ Result<PlayerView> player_from_json(const json::object& o, const flexmatch::Rule
             {std::string(kv.key()), static_cast<int>(kv.value().as_int64())});
       }
     }
-    std::sort(p.decoded.latencies.begin(), p.decoded.latencies.end(),
-              [](const auto& a, const auto& b) { return a.region < b.region; });
+    std::stable_sort(p.decoded.latencies.begin(), p.decoded.latencies.end(),
+                     [](const auto& a, const auto& b) { return a.region < b.region; });
   }
   return p;
 }
