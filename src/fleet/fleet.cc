@@ -87,7 +87,10 @@ Status Fleet::restore() {
     GameSession& g = sessions_[id] = std::move(*session);
     g.stored = true;
     account(g);
-    if (g.status == GameSessionStatus::kTerminated) continue;
+    if (g.status == GameSessionStatus::kTerminated) {
+      ended_order_.emplace_back(g.ended_at, id);
+      continue;
+    }
     sessions_by_server_[g.game_server_id].push_back(id);
     // Its placement died with the previous process; the tickets are searching again.
     if (g.status == GameSessionStatus::kActivating || !servers_.count(g.game_server_id)) {
@@ -176,9 +179,28 @@ int Fleet::free_slots(const GameServer& server) const {
 
 void Fleet::note_placed(const std::string& player_id, const std::string& access_key_id) {
   auto key = key_numbers_.try_emplace(access_key_id, static_cast<uint32_t>(key_numbers_.size()));
+  const uint32_t number = key.first->second;
   auto& keys = placed_players_[player_id];
-  if (std::find(keys.begin(), keys.end(), key.first->second) == keys.end()) {
-    keys.push_back(key.first->second);
+  auto at =
+      std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return k.first == number; });
+  if (at == keys.end()) {
+    keys.emplace_back(number, 1);
+  } else {
+    ++at->second;
+  }
+}
+
+void Fleet::forget_placed(const GameSession& session) {
+  auto key = key_numbers_.find(session.access_key_id);
+  if (key == key_numbers_.end()) return;
+  for (const auto& p : session.player_sessions) {
+    auto player = placed_players_.find(p.player_id);
+    if (player == placed_players_.end()) continue;
+    auto& keys = player->second;
+    auto at = std::find_if(keys.begin(), keys.end(),
+                           [&](const auto& k) { return k.first == key->second; });
+    if (at != keys.end() && --at->second == 0) keys.erase(at);
+    if (keys.empty()) placed_players_.erase(player);
   }
 }
 
@@ -259,6 +281,7 @@ void Fleet::terminate(GameSession& session, Deferred& deferred, store::WriteDone
   if (session.status == GameSessionStatus::kTerminated) return;
   session.status = GameSessionStatus::kTerminated;
   session.ended_at = clock_.now();
+  ended_order_.emplace_back(session.ended_at, session.game_session_id);
   for (auto& p : session.player_sessions) {
     if (p.status == PlayerSessionStatus::kActive) p.status = PlayerSessionStatus::kCompleted;
     if (p.status == PlayerSessionStatus::kReserved) p.status = PlayerSessionStatus::kTimedOut;
@@ -381,19 +404,21 @@ void Fleet::update_gauges() {
 }
 
 bool Fleet::purge_finished(Clock::TimePoint now) {
+  // Every tick, so that each pass is short however many sessions end an hour later.
+  const Clock::TimePoint before = now - options_.finished_retention;
+  bool purged = false;
+  while (!ended_order_.empty() && ended_order_.front().first < before) {
+    auto it = sessions_.find(ended_order_.front().second);
+    ended_order_.pop_front();
+    if (it == sessions_.end() || it->second.status != GameSessionStatus::kTerminated) continue;
+    forget_placed(it->second);
+    --status_counts_[static_cast<int>(GameSessionStatus::kTerminated)];
+    sessions_.erase(it);
+    purged = true;
+  }
+  if (purged) update_gauges();
   if (now < next_purge_) return false;
   next_purge_ = now + kPurgeInterval;
-  Clock::TimePoint before = now - options_.finished_retention;
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    bool old = it->second.status == GameSessionStatus::kTerminated && it->second.ended_at < before;
-    if (old) --status_counts_[static_cast<int>(GameSessionStatus::kTerminated)];
-    it = old ? sessions_.erase(it) : std::next(it);
-  }
-  placed_players_.clear();
-  for (const auto& [id, g] : sessions_) {
-    for (const auto& p : g.player_sessions) note_placed(p.player_id, g.access_key_id);
-  }
-  update_gauges();
   return store_ != nullptr;
 }
 

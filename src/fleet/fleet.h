@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -187,8 +188,10 @@ class Fleet final : public matchmaking::Placer {
   Result<GameSession*> owned_session(const std::string& key, const std::string& id);
   Result<const GameSession*> owned_session(const std::string& key, const std::string& id) const;
   int free_slots(const GameServer& server) const;
-  // Records that `player_id` had a player session on a server of `access_key_id`.
+  // Counts a player session of `player_id` on a server of `access_key_id` (one per entry of
+  // a session's player_sessions), and forgets those of a purged session.
   void note_placed(const std::string& player_id, const std::string& access_key_id);
+  void forget_placed(const GameSession& session);
   void persist_server(const GameServer& server, store::WriteDone durable);
   void persist_session(GameSession& session, store::WriteDone durable);
   void changed(GameSession& session, Deferred& deferred, store::WriteDone durable = {});
@@ -199,7 +202,8 @@ class Fleet final : public matchmaking::Placer {
   void notify_server_waiters(const std::string& server_id, Deferred& deferred);
   void account(GameSession& session);
   void update_gauges();
-  // Drops terminated sessions past their retention; true when the store's turn is due.
+  // Drops terminated sessions past their retention, oldest first (a look at one session when
+  // none is due); true when the store's turn is due.
   bool purge_finished(Clock::TimePoint now);
 
   // Placement (fleet_placement.cc), mu_ held.
@@ -243,10 +247,12 @@ class Fleet final : public matchmaking::Placer {
   std::unordered_map<std::string, Slots> slots_;  // by server id
   std::unique_ptr<Room> room_;
   int64_t status_counts_[3] = {0, 0, 0};  // game sessions by status
-  // player id -> the access keys (by number) of the servers the player had player sessions
-  // on: usually one, so a short vector rather than a set per player.
+  // player id -> (access key number, player sessions in sessions_ on servers of that key):
+  // usually one key, so a short vector rather than a set per player.
   std::unordered_map<std::string, uint32_t> key_numbers_;
-  std::unordered_map<std::string, std::vector<uint32_t>> placed_players_;
+  std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> placed_players_;
+  // Terminated game sessions in the order they ended, for purge_finished().
+  std::deque<std::pair<Clock::TimePoint, std::string>> ended_order_;
   std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id
   std::map<uint64_t, Pending*> pending_order_;               // by sequence
   // The pending placements with no game session ACTIVATING for them, by sequence: the ones a

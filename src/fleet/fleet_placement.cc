@@ -422,8 +422,8 @@ void Fleet::place_backfill(matchmaking::PlacementRequest request, Done done, Def
         auto c = connection_of(g, {player});
         if (c.player_sessions.empty()) {
           g.player_sessions.push_back(reserve(g, player.player_id, now));
+          note_placed(player.player_id, g.access_key_id);
         }
-        note_placed(player.player_id, g.access_key_id);
       }
       // The game server reads who is on which team from the latest matchmaker data.
       if (!request.matchmaker_data.empty()) g.matchmaker_data = request.matchmaker_data;

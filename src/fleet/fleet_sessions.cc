@@ -173,7 +173,8 @@ bool Fleet::had_player_session(const std::string& access_key_id,
   auto key = key_numbers_.find(access_key_id);
   auto it = placed_players_.find(player_id);
   if (key == key_numbers_.end() || it == placed_players_.end()) return false;
-  return std::find(it->second.begin(), it->second.end(), key->second) != it->second.end();
+  return std::any_of(it->second.begin(), it->second.end(),
+                     [&](const auto& k) { return k.first == key->second; });
 }
 
 }  // namespace sapi::fleet

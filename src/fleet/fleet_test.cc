@@ -305,6 +305,36 @@ TEST_F(FleetTest, ATerminatedGameSessionStaysReadableForTheRetentionAfterItEnded
   EXPECT_FALSE(fleet_->had_player_session(kKey, "p1"));
 }
 
+TEST_F(FleetTest, APlayerStaysPlacedUntilTheLastOfItsGameSessionsIsPurged) {
+  ASSERT_TRUE(fleet_->register_server(kKey, spec("a"), {}).ok());
+  std::vector<matchmaking::PlacementResult> results;
+  auto later = [&](seconds s) {
+    clock_.advance(s);
+    ASSERT_TRUE(fleet_->heartbeat(kKey, "a", {}, {}).ok());
+    fleet_->tick();
+  };
+  GameSession first = placed("a", {"p1", "p2"}, &results);
+  ASSERT_TRUE(fleet_->activate(kKey, first.game_session_id, {}).ok());
+  ASSERT_TRUE(fleet_->end_game_session(kKey, first.game_session_id, {}).ok());
+  later(seconds(1800));
+  fleet_->place(match("m-second", {"p1"}),
+                [&](matchmaking::PlacementResult r) { results.push_back(r); });
+  std::optional<GameSession> second;
+  fleet_->wait_for_game_session(kKey, "a", clock_.now(), [&](auto r) {
+    if (r.ok()) second = *r;
+  });
+  ASSERT_TRUE(second);
+  ASSERT_TRUE(fleet_->activate(kKey, second->game_session_id, {}).ok());
+  ASSERT_TRUE(fleet_->end_game_session(kKey, second->game_session_id, {}).ok());
+  later(seconds(1900));  // the first session is past the retention of an hour, the second not
+  EXPECT_EQ(fleet_->game_session(kKey, first.game_session_id).status().code(), Code::kNotFound);
+  EXPECT_TRUE(fleet_->game_session(kKey, second->game_session_id).ok());
+  EXPECT_TRUE(fleet_->had_player_session(kKey, "p1"));
+  EXPECT_FALSE(fleet_->had_player_session(kKey, "p2"));
+  later(seconds(1800));
+  EXPECT_FALSE(fleet_->had_player_session(kKey, "p1"));
+}
+
 TEST_F(FleetTest, ADeadServersActiveSessionsEnd) {
   ASSERT_TRUE(fleet_->register_server(kKey, spec("a"), {}).ok());
   std::vector<matchmaking::PlacementResult> results;
