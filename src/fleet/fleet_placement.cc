@@ -167,7 +167,10 @@ void Fleet::Room::add(const GameServer& server, int used_slots) {
   servers.push_back(&server);
   auto at = std::find_if(locations.begin(), locations.end(),
                          [&](const Location& l) { return l.name == spec.location; });
-  if (at == locations.end()) at = locations.insert(at, Location{spec.location});
+  if (at == locations.end()) {
+    at = locations.insert(at, Location());
+    at->name = spec.location;
+  }
   location_of.push_back(static_cast<size_t>(at - locations.begin()));
   at->largest = std::max(at->largest, spec.max_players);
   if (candidates.back().healthy) at->add(free_of(candidates.back()));
