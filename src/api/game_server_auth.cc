@@ -24,7 +24,9 @@ http::Response sigv4_error_response(const Status& status) {
 }
 
 Result<GameServer> GameServerAuth::authenticate(http::Request& request) const {
-  auth::sigv4::SignedRequest signed_request;
+  // Views into `request`; each I/O thread reuses one, so its header list keeps its capacity.
+  thread_local auth::sigv4::SignedRequest signed_request;
+  signed_request.headers.clear();
   signed_request.method = request.method_name;
   signed_request.raw_path = request.raw_path;
   signed_request.query = request.query;
@@ -34,7 +36,7 @@ Result<GameServer> GameServerAuth::authenticate(http::Request& request) const {
 
   auto credential = verifier_->verify(signed_request);
   if (!credential.ok()) return credential.status();
-  request.caller = credential->name + "/" + credential->access_key_id;
+  request.caller.assign(credential->name).append("/").append(credential->access_key_id);
   if (!auth::credential_allows(*credential, request.method_name, request.path)) {
     return auth::sigv4::refusal(auth::sigv4::Reason::kAccessDenied,
                                 "credential '" + credential->name + "' is not allowed to call " +
