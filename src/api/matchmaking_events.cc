@@ -1,5 +1,7 @@
 #include "api/matchmaking_events.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <charconv>
 #include <condition_variable>
@@ -148,6 +150,7 @@ std::vector<std::shared_ptr<http::ResponseStream>> MatchmakingEventStreams::Stat
 }
 
 void MatchmakingEventStreams::State::run() {
+  pthread_setname_np(pthread_self(), "event-streams");
   auto next_heartbeat = SteadyClock::now() + options.heartbeat;
   auto next_expiry_check = SteadyClock::now() + std::min(options.heartbeat, kExpiryCheck);
   std::unique_lock lock(mu);

@@ -1,6 +1,7 @@
 #include "matchmaking/service.h"
 
 #include <fmt/format.h>
+#include <pthread.h>
 
 #include "matchmaking/ids.h"
 
@@ -438,6 +439,8 @@ void MatchmakingService::run_once() {
 }
 
 void MatchmakingService::run_lifecycle(Lifecycle& lc) {
+  // Named so that per-thread CPU (top -H, /proc/PID/task, perf --sort tid) shows it.
+  pthread_setname_np(pthread_self(), "matchmaking");
   auto last_cycle = clock_.now();
   while (!stopping_.load() && !lc.retired()) {
     auto now = clock_.now();
@@ -449,6 +452,7 @@ void MatchmakingService::run_lifecycle(Lifecycle& lc) {
 }
 
 void MatchmakingService::run_housekeeping() {
+  pthread_setname_np(pthread_self(), "mm-housekeeping");
   auto last_purge = clock_.now();
   std::unique_lock lock(housekeeping_mu_);
   while (!stopping_.load()) {
