@@ -161,6 +161,8 @@ Status Connection::error(int rc, std::string_view what) const {
 
 int64_t Connection::changes() const { return sqlite3_changes64(db_); }
 
+int64_t Connection::total_changes() const { return sqlite3_total_changes64(db_); }
+
 bool Connection::autocommit() const { return sqlite3_get_autocommit(db_) != 0; }
 
 }  // namespace sapi::store

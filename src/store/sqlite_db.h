@@ -81,6 +81,9 @@ class Connection {
   // Rows changed by the last INSERT, UPDATE or DELETE.
   int64_t changes() const;
 
+  // Rows changed by every INSERT, UPDATE or DELETE since the connection opened.
+  int64_t total_changes() const;
+
   // True when no transaction is open (SQLite may roll one back by itself after an I/O
   // error or a full disk).
   bool autocommit() const;

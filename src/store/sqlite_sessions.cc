@@ -160,7 +160,7 @@ class SqliteSessionStore final : public SessionStore {
     // batch), which frees the write; closures of two pointers fit std::function's own
     // storage, so neither allocates.
     auto* write = new PendingSummary{std::move(summary), {}, std::move(done)};
-    b_.writer->submit(
+    b_.writer->submit_atomic(
         "put_summary",
         [this, write](Connection& c) { return apply_summary(c, write->record, &write->outcome); },
         [write](Status status) {
@@ -276,7 +276,9 @@ class SqliteSessionStore final : public SessionStore {
 
   Status apply_summary(Connection& c, const SessionSummaryRecord& r, SummaryOutcome* outcome) {
     // A replay is rare: try the insert first and look at the stored summary only when the
-    // session is already there, so that a new summary costs no separate lookup.
+    // session is already there, so that a new summary costs no separate lookup. Every
+    // expected failure (a different summary, 409) comes before the first change, which is
+    // what lets the writer run this without a savepoint.
     bool inserted = false;
     SAPI_RETURN_IF_ERROR(insert_session(c, r, &inserted));
     if (!inserted) {

@@ -44,7 +44,7 @@ class SqliteTicketStore final : public TicketStore {
   explicit SqliteTicketStore(Backend backend) : b_(std::move(backend)) {}
 
   void put_ticket(TicketRecord ticket, WriteDone done) override {
-    b_.writer->submit_statement(
+    b_.writer->submit_atomic(
         "put_ticket",
         [t = std::move(ticket)](Connection& c) -> Status {
           auto stmt = c.prepare(put_ticket_sql());

@@ -34,7 +34,7 @@ void Writer::submit(std::string_view operation, Apply apply, WriteDone done) {
   enqueue({operation, std::move(apply), std::move(done), std::chrono::steady_clock::now(), true});
 }
 
-void Writer::submit_statement(std::string_view operation, Apply apply, WriteDone done) {
+void Writer::submit_atomic(std::string_view operation, Apply apply, WriteDone done) {
   enqueue({operation, std::move(apply), std::move(done), std::chrono::steady_clock::now(), false});
 }
 
@@ -110,8 +110,13 @@ void Writer::run_batch(std::deque<Pending>& batch) {
     const bool savepoint = batch[applied].savepoint;
     if (savepoint) batch_error = conn_->run("SAVEPOINT w");
     if (!batch_error.ok()) break;
+    const int64_t changes_before = conn_->total_changes();
     results[applied] = apply_guarded(batch[applied].apply, *conn_);
     if (savepoint && !results[applied].ok()) batch_error = conn_->run("ROLLBACK TO w");
+    if (!savepoint && !results[applied].ok() && conn_->total_changes() != changes_before) {
+      batch_error =
+          unavailable("a write failed after changing rows: " + results[applied].message());
+    }
     if (savepoint && batch_error.ok()) batch_error = conn_->run("RELEASE w");
     // An I/O error or a full disk can make SQLite roll back the whole transaction.
     if (batch_error.ok() && conn_->autocommit()) {

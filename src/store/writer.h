@@ -36,11 +36,13 @@ class Writer {
   // once through `done` with kUnavailable when closed or when the queue is full.
   void submit(std::string_view operation, Apply apply, WriteDone done);
 
-  // Like submit(), for a write that runs exactly one SQL statement: SQLite undoes a failing
-  // statement by itself (or the whole transaction, which fails the batch), so no savepoint
-  // is taken around it. A savepoint is not free: while one is open, each page the write
-  // changes that the batch had already changed is first copied aside.
-  void submit_statement(std::string_view operation, Apply apply, WriteDone done);
+  // Like submit(), for a write that changes nothing unless it succeeds: one SQL statement
+  // (SQLite undoes a failing statement by itself), or several whose only expected failures
+  // come before the first change. No savepoint is taken around it; a savepoint is not free:
+  // while one is open, each page the write changes that the batch had already changed is
+  // first copied aside. Should such a write fail after changing rows anyway (a full disk
+  // between two statements), the whole batch fails and nothing of it is kept.
+  void submit_atomic(std::string_view operation, Apply apply, WriteDone done);
 
   // submit() and wait for the outcome. Must not be called from the writer thread.
   Status submit_sync(std::string_view operation, Apply apply);

@@ -121,7 +121,7 @@ TEST_F(WriterTest, AOneStatementWriteThatFailsIsUndoneAloneWithoutASavepoint) {
   auto promise = std::make_shared<std::promise<Status>>();
   auto dup = promise->get_future();
   // One statement of two rows: 4 is inserted before 1 collides, and must be undone with it.
-  writer_->submit_statement(
+  writer_->submit_atomic(
       "test", [](Connection& c) { return insert(c, "INSERT INTO t VALUES (4), (?)", 1); },
       [promise](Status s) { promise->set_value(s); });
   auto b = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 3); });
@@ -131,6 +131,33 @@ TEST_F(WriterTest, AOneStatementWriteThatFailsIsUndoneAloneWithoutASavepoint) {
   EXPECT_TRUE(b.get().ok());
   EXPECT_EQ(count_rows(path_, "t"), 2);  // 1 and 3
   EXPECT_EQ(observer_->batches().size(), 2u);
+}
+
+TEST_F(WriterTest, AnAtomicWriteThatFailsAfterChangingRowsFailsItsWholeBatch) {
+  auto release = hold_writer();
+  auto a = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
+  auto promise = std::make_shared<std::promise<Status>>();
+  auto broken = promise->get_future();
+  // Breaks its promise: 7 is in when the second statement fails, and no savepoint can undo 7
+  // alone, so nothing of the batch may be kept.
+  writer_->submit_atomic(
+      "test",
+      [](Connection& c) {
+        SAPI_RETURN_IF_ERROR(insert(c, "INSERT INTO t VALUES (?)", 7));
+        return insert(c, "INSERT INTO t VALUES (?)", 1);
+      },
+      [promise](Status s) { promise->set_value(s); });
+  auto b = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 3); });
+  release.set_value();
+  EXPECT_EQ(broken.get().code(), Code::kFailedPrecondition);
+  for (auto* f : {&a, &b}) {
+    Status s = f->get();
+    EXPECT_EQ(s.code(), Code::kUnavailable) << s.to_string();
+    EXPECT_NE(s.message().find("nothing of this batch was saved"), std::string::npos);
+  }
+  EXPECT_EQ(count_rows(path_, "t"), 0);
+  EXPECT_TRUE(
+      submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 5); }).get().ok());
 }
 
 TEST_F(WriterTest, AFailedCommitFailsEveryWriteOfTheBatch) {
