@@ -100,12 +100,13 @@ struct MatchmakingEvent {
   boost::json::object envelope() const;
 
  private:
-  // Copies and moves start with nothing rendered: the copy may change before use.
+  // Copies and moves start with nothing rendered: the copy may change before use. An event
+  // cannot be assigned to, since what it rendered could not be forgotten.
   struct Rendered {
     Rendered() = default;
     Rendered(const Rendered&) {}
     Rendered(Rendered&&) noexcept {}
-    Rendered& operator=(const Rendered&) { return *this; }
+    Rendered& operator=(const Rendered&) = delete;
     std::once_flag id_once, json_once;
     std::string id, json;
   };
