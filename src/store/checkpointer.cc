@@ -19,7 +19,8 @@ void Checkpointer::stop() {
 }
 
 void Checkpointer::loop() {
-  pthread_setname_np(pthread_self(), "store-checkpoint");
+  // Linux keeps at most 15 characters of a thread name and refuses longer ones.
+  pthread_setname_np(pthread_self(), "store-checkpt");
   std::unique_lock lock(mu_);
   while (!cv_.wait_for(lock, interval_, [this] { return stopping_; })) {
     lock.unlock();
