@@ -11,10 +11,12 @@
 // 2. latency: matches handed to the fleet at `rate` a second for `seconds` (open loop); the
 //    time from place() to the fulfilled result, p50/p99/max, and the rate achieved.
 // 3. match to COMPLETED: single-player tickets started into a WITH_QUEUE configuration of
-//    one team of `players` at `match-rate` matches a second; the time from the
+//    one team of `players` whose players must all be within 100 ms of one region (a latency
+//    rule, as the seed game's), at `match-rate` matches a second; the time from the
 //    PotentialMatchCreated event to the MatchmakingSucceeded event of each match.
 // Servers have 20 slots; the simulated servers end the oldest game sessions so that the fleet
-// stays about 70% full. Phases 1 and 2 run twice: with the SQLite store (the service's
+// stays about 70% full. The phases with SQLite each start on an empty database of their own.
+// Phases 1 and 2 run twice: with the SQLite store (the service's
 // configuration) and with no store (the same run's in-memory ceiling).
 
 #include <fmt/format.h>
@@ -348,7 +350,8 @@ void run_match_to_completed(sapi::store::Store& store, int servers, int regions,
           "requestTimeoutSeconds": 120, "ruleSetBody": {{"name": "bench",
           "ruleLanguageVersion": "1.0",
           "playerAttributes": [{{"name": "skill", "type": "number", "default": 10}}],
-          "teams": [{{"name": "players", "minPlayers": {0}, "maxPlayers": {0}}}]}}}}]}})",
+          "teams": [{{"name": "players", "minPlayers": {0}, "maxPlayers": {0}}}],
+          "rules": [{{"name": "near", "type": "latency", "maxLatency": 100}}]}}}}]}})",
       players);
   auto configs = mm::parse_configurations(doc, ".");
   if (!configs.ok()) {
@@ -461,28 +464,37 @@ int main(int argc, char** argv) {
   std::filesystem::path dir = data_dir.empty() ? std::filesystem::temp_directory_path() /
                                                      fmt::format("bench-placement-{}", ::getpid())
                                                : std::filesystem::path(data_dir);
-  sapi::store::StoreOptions store_options;
-  store_options.data_dir = dir.string();
-  auto store = sapi::store::open_store(store_options);
-  if (!store.ok()) {
-    fmt::print(stderr, "store: {}\n", store.status().to_string());
-    return 1;
-  }
+  // Each phase that writes gets a database of its own: a fleet restores the game sessions
+  // it finds, and sessions left running by an earlier phase would fill its servers.
+  auto open_store_in = [&](const char* sub) {
+    sapi::store::StoreOptions store_options;
+    store_options.data_dir = (dir / sub).string();
+    std::filesystem::create_directories(store_options.data_dir);
+    auto store = sapi::store::open_store(store_options);
+    if (!store.ok()) {
+      fmt::print(stderr, "store: {}\n", store.status().to_string());
+      std::exit(1);
+    }
+    return std::move(*store);
+  };
+  auto store = open_store_in("fleet");
 
   fmt::print("{} servers of {} slots in {} regions, matches of {} players, default queue\n",
              servers, kSlots, regions, players);
   fmt::print("{:<34} {:>10} {:>9} {:>9} {:>9} {:>9} {:>7}\n", "phase", "per second", "p50 ms",
              "p99 ms", "max ms", "fulfilled", "failed");
-  FleetRun durable = run_fleet("fleet+sqlite", &(*store)->fleet(), servers, regions, players,
+  FleetRun durable = run_fleet("fleet+sqlite", &store->fleet(), servers, regions, players,
                                placements, rate, seconds);
+  store->close();
   FleetRun memory =
       run_fleet("fleet, no store", nullptr, servers, regions, players, placements, rate, seconds);
   fmt::print("ratio (sqlite / no store): throughput {:.2f}, CPU per placement {:.2f}\n",
              durable.throughput / memory.throughput, durable.cpu_us / memory.cpu_us);
   if (match_rate > 0) {
-    run_match_to_completed(**store, servers, regions, players, match_rate, seconds);
+    auto match_store = open_store_in("match");
+    run_match_to_completed(*match_store, servers, regions, players, match_rate, seconds);
+    match_store->close();
   }
-  (*store)->close();
   if (data_dir.empty()) std::filesystem::remove_all(dir);
   return 0;
 }
