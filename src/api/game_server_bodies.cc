@@ -5,18 +5,11 @@
 #include <cstdint>
 #include <string>
 
+#include "base/text.h"
+
 namespace sapi::api {
 namespace json = boost::json;
 namespace {
-
-// Addresses, names and labels end up in game sessions sent to players and in C APIs that stop
-// at a NUL: a control character in one is a broken client, never a real value.
-bool has_control(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    auto u = static_cast<unsigned char>(c);
-    return u < 0x20 || u == 0x7f;
-  });
-}
 
 Result<std::string> string_field(const json::object& body, std::string_view key, bool required) {
   const json::value* v = body.if_contains(key);
@@ -25,7 +18,7 @@ Result<std::string> string_field(const json::object& body, std::string_view key,
     return std::string();
   }
   if (!v->is_string()) return invalid_argument(std::string(key) + " must be a string");
-  if (has_control(v->get_string())) {
+  if (has_control_character(v->get_string())) {
     return invalid_argument(std::string(key) + " must not contain control characters");
   }
   return std::string(v->get_string());
@@ -78,7 +71,7 @@ Result<fleet::GameServerSpec> decode_registration(const json::object& body) {
   if (const json::value* labels = body.if_contains("labels"); labels && !labels->is_null()) {
     if (!labels->is_object()) return invalid_argument("labels must be an object of strings");
     for (const auto& [k, v] : labels->get_object()) {
-      if (!v.is_string() || has_control(k) || has_control(v.get_string())) {
+      if (!v.is_string() || has_control_character(k) || has_control_character(v.get_string())) {
         return invalid_argument("labels must be an object of strings without control characters");
       }
       spec.labels[std::string(k)] = std::string(v.get_string());

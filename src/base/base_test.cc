@@ -3,6 +3,7 @@
 #include "base/clock.h"
 #include "base/percent.h"
 #include "base/result.h"
+#include "base/text.h"
 
 namespace sapi {
 namespace {
@@ -50,6 +51,20 @@ TEST(PercentDecode, DecodesEscapesAndRefusesMalformedOnes) {
   EXPECT_FALSE(percent_decode("%G1", out));
   EXPECT_FALSE(percent_decode("abc%4", out));
   EXPECT_FALSE(percent_decode("%", out));
+}
+
+TEST(HasControlCharacter, FindsEveryControlCharacterAnywhereAndNothingElse) {
+  using namespace std::string_literals;
+  EXPECT_FALSE(has_control_character(""));
+  EXPECT_FALSE(has_control_character("eu-west-1 203.0.113.7 \xc3\xa9t\xc3\xa9 ~"));
+  for (int c = 0; c < 0x20; ++c) {
+    std::string s = "ab"s + static_cast<char>(c) + "cd";
+    EXPECT_TRUE(has_control_character(s)) << c;
+    EXPECT_TRUE(has_control_character(s.substr(2))) << c;     // first
+    EXPECT_TRUE(has_control_character(s.substr(0, 3))) << c;  // last
+  }
+  EXPECT_TRUE(has_control_character("a\x7f"));
+  EXPECT_FALSE(has_control_character("\x80\xff"));  // bytes of UTF-8 text, not controls
 }
 
 }  // namespace

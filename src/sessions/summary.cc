@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "base/text.h"
 #include "sessions/iso8601.h"
 
 namespace sapi::sessions {
@@ -89,13 +90,7 @@ Result<SessionSummary> parse_summary(const boost::json::value& value, Clock::Tim
   }
   // A control character (NUL above all) is in no real player or session id, and would be cut
   // short or mangled by whatever reads the id as a C string later.
-  auto has_control = [](const boost::json::string& s) {
-    return std::any_of(s.begin(), s.end(), [](char c) {
-      auto u = static_cast<unsigned char>(c);
-      return u < 0x20 || u == 0x7f;
-    });
-  };
-  if (has_control(*player) || has_control(*session)) {
+  if (has_control_character(*player) || has_control_character(*session)) {
     return invalid_argument("playerId and sessionId must not contain control characters");
   }
   auto rewards = parse_rewards(*body);
