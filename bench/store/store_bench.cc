@@ -8,7 +8,6 @@
 // with 2 rewards, so each is one session row and two reward rows.
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,10 +19,14 @@
 #include <mutex>
 #include <vector>
 
+#include "bench_util.h"
 #include "sessions/session_summaries.h"
 #include "store/store.h"
 
 namespace {
+
+using sapi::bench::BatchCounter;
+using sapi::bench::cpu_seconds;
 
 using Steady = std::chrono::steady_clock;
 
@@ -34,27 +37,6 @@ uint64_t mix(uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-  return secs(usage.ru_utime) + secs(usage.ru_stime);
-}
-
-class BatchCounter final : public sapi::store::StoreObserver {
- public:
-  void on_batch(size_t writes, std::chrono::nanoseconds, bool) override {
-    batches_++;
-    writes_ += writes;
-  }
-  void on_operation(std::string_view, std::chrono::nanoseconds, bool) override {}
-  double mean_batch() const { return batches_ ? double(writes_) / double(batches_) : 0; }
-
- private:
-  std::atomic<uint64_t> batches_{0};
-  std::atomic<uint64_t> writes_{0};
-};
 
 struct RunResult {
   double per_second = 0;

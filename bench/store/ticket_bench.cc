@@ -14,7 +14,6 @@
 // encoding the state takes per ticket.
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -29,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_util.h"
 #include "flexmatch/rule_set_parser.h"
 #include "matchmaking/ids.h"
 #include "matchmaking/ticket_view.h"
@@ -36,15 +36,11 @@
 
 namespace {
 
+using sapi::bench::BatchCounter;
+using sapi::bench::cpu_seconds;
+
 using Steady = std::chrono::steady_clock;
 namespace mm = sapi::matchmaking;
-
-double cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
-  return secs(usage.ru_utime) + secs(usage.ru_stime);
-}
 
 // CPU seconds of this process's threads named `name`.
 double thread_cpu_seconds(const std::string& name) {
@@ -78,20 +74,6 @@ double written_bytes() {
   }
   return 0;
 }
-
-class BatchCounter final : public sapi::store::StoreObserver {
- public:
-  void on_batch(size_t writes, std::chrono::nanoseconds, bool) override {
-    batches_++;
-    writes_ += writes;
-  }
-  void on_operation(std::string_view, std::chrono::nanoseconds, bool) override {}
-  double mean_batch() const { return batches_ ? double(writes_) / double(batches_) : 0; }
-
- private:
-  std::atomic<uint64_t> batches_{0};
-  std::atomic<uint64_t> writes_{0};
-};
 
 constexpr std::string_view kRuleSet = R"({
   "ruleLanguageVersion": "1.0",
