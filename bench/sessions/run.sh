@@ -37,6 +37,14 @@ stop_server() {
 }
 
 declare -A result
+# "name ticks" for each thread of process $1 (user + system), to split the server's CPU.
+thread_ticks() {
+  local t
+  for t in /proc/"$1"/task/*; do
+    echo "$(tr -c 'A-Za-z0-9_.\n-' _ <"$t/comm" 2>/dev/null) $(sed 's/.*) //' "$t/stat" 2>/dev/null |
+      awk '{ print $12 + $13 }')"
+  done
+}
 field() { tr ' ' '\n' <<<"${result[$1]}" | awk -F= -v k="$2" '$1 == k {print $2}'; }
 run_mode() {  # name group_commit(true|false)
   local name=$1 group_commit=$2 data="$work/data-$1" port out
@@ -49,13 +57,16 @@ run_mode() {  # name group_commit(true|false)
   server_pid=$!
   pids=("$server_pid")
   wait_ready "http://127.0.0.1:$port/health/live" "$server_pid" "$work/server.err"
-  local cpu_before
+  local cpu_before threads_before
   cpu_before=$(cpu_ticks "$server_pid")
+  threads_before=$(thread_ticks "$server_pid")
   out=$(timeout $((${duration%.*} + ${warmup%.*} + 30)) taskset -c "$load_cpu" "$load_bin" \
     --port "$port" --credentials "$work/cred-$name.json" --connections "$connections" \
     --depth "$depth" --seconds "$duration" --warmup "$warmup")
   local ticks answered
   ticks=$(( $(cpu_ticks "$server_pid") - cpu_before ))
+  local threads_after
+  threads_after=$(thread_ticks "$server_pid")
   stop_server
   rm -rf "$data"
   result[$name]=$(tail -n 1 <<<"$out")
@@ -66,6 +77,13 @@ run_mode() {  # name group_commit(true|false)
     -v n="$answered" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
   sed 's/^/  /' <<<"$out"
   echo "  server CPU per answered summary: $(field "$name" server_cpu_us_per_request) us"
+  # By thread name (threads of one name summed), largest first.
+  echo "  by thread, us per answered summary:" "$(awk -v hz="$(getconf CLK_TCK)" -v n="$answered" '
+    NR == FNR { before[$1] += $2; next }
+    { after[$1] += $2 }
+    END { for (k in after) if (n > 0 && after[k] > before[k])
+            printf "%s=%.1f\n", k, (after[k] - before[k]) * 1e6 / hz / n }' \
+    <(echo "$threads_before") <(echo "$threads_after") | sort -t= -k2 -rn | paste -sd' ')"
 }
 
 echo "server on cpu $server_cpu" \
