@@ -9,6 +9,7 @@
 #include <cassert>
 #include <cstdlib>
 #include <memory>
+#include <utility>
 
 namespace sapi::auth {
 
@@ -89,6 +90,40 @@ Sha256Digest hmac_sha256_digest(std::string_view key, std::string_view data) {
           1 ||
       EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
       EVP_MAC_final(ctx, out.data(), &len, out.size()) != 1 || len != out.size()) {
+    std::abort();
+  }
+  return out;
+}
+
+HmacSha256Key::HmacSha256Key(std::string_view key) : ctx_(EVP_MAC_CTX_dup(hmac_ctx())) {
+  assert(!key.empty());
+  if (ctx_ == nullptr || EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(key.data()),
+                                      key.size(), nullptr) != 1) {
+    std::abort();
+  }
+}
+
+HmacSha256Key::~HmacSha256Key() { EVP_MAC_CTX_free(ctx_); }
+
+HmacSha256Key::HmacSha256Key(HmacSha256Key&& other) noexcept
+    : ctx_(std::exchange(other.ctx_, nullptr)) {}
+
+HmacSha256Key& HmacSha256Key::operator=(HmacSha256Key&& other) noexcept {
+  if (this != &other) {
+    EVP_MAC_CTX_free(ctx_);
+    ctx_ = std::exchange(other.ctx_, nullptr);
+  }
+  return *this;
+}
+
+Sha256Digest HmacSha256Key::mac(std::string_view data) {
+  assert(ctx_ != nullptr);
+  Sha256Digest out{};
+  size_t len = 0;
+  // A null key starts the context over from the inner state kept since the key was set.
+  if (EVP_MAC_init(ctx_, nullptr, 0, nullptr) != 1 ||
+      EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1 ||
+      EVP_MAC_final(ctx_, out.data(), &len, out.size()) != 1 || len != out.size()) {
     std::abort();
   }
   return out;

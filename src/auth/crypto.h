@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
+
 namespace sapi::auth {
 
 // Digests and MACs on OpenSSL 3 EVP, shared by JWT verification (token cache keys) and
@@ -25,6 +27,27 @@ std::string hmac_sha256(std::string_view key, std::string_view data);
 
 // HMAC-SHA256 of `data` under `key` as raw bytes, without allocating.
 Sha256Digest hmac_sha256_digest(std::string_view key, std::string_view data);
+
+// HMAC-SHA256 under one fixed key, for a key that signs many messages (a SigV4 signing key):
+// the key's inner and outer digest states are computed once, when it is built, so each mac()
+// hashes only the message and needs no re-keying. Not safe to share between threads while
+// mac() runs; each thread keeps its own.
+class HmacSha256Key {
+ public:
+  // `key` must not be empty.
+  explicit HmacSha256Key(std::string_view key);
+  ~HmacSha256Key();
+  HmacSha256Key(HmacSha256Key&& other) noexcept;
+  HmacSha256Key& operator=(HmacSha256Key&& other) noexcept;
+  HmacSha256Key(const HmacSha256Key&) = delete;
+  HmacSha256Key& operator=(const HmacSha256Key&) = delete;
+
+  // HMAC-SHA256 of `data` under the key, as hmac_sha256_digest(key, data) would give.
+  Sha256Digest mac(std::string_view data);
+
+ private:
+  ::evp_mac_ctx_st* ctx_;
+};
 
 // HMAC-SHA256 as 64 lowercase hex digits.
 std::string hmac_sha256_hex(std::string_view key, std::string_view data);

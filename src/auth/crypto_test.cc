@@ -53,6 +53,34 @@ TEST(HmacSha256, EachCallUsesItsOwnKeyWhenOneThreadSwitchesKeys) {
   }
 }
 
+std::string hex_of(const Sha256Digest& d) {
+  return hex_encode(std::string_view(reinterpret_cast<const char*>(d.data()), d.size()));
+}
+
+TEST(HmacSha256Key, KeyedOnceGivesTheRfc4231MacForEveryMessage) {
+  HmacSha256Key jefe("Jefe");
+  HmacSha256Key long_key(std::string(131, '\xaa'));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(hex_of(jefe.mac("what do ya want for nothing?")),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    // Other keys used in between, here and through the one-shot form, do not disturb it.
+    EXPECT_EQ(hex_of(long_key.mac("Test Using Larger Than Block-Size Key - Hash Key First")),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    EXPECT_EQ(hmac_sha256_hex(std::string(20, '\x0b'), "Hi There"),
+              "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    EXPECT_EQ(jefe.mac("another message"), hmac_sha256_digest("Jefe", "another message"));
+  }
+}
+
+TEST(HmacSha256Key, MovedKeyKeepsItsKey) {
+  HmacSha256Key first("Jefe");
+  HmacSha256Key moved(std::move(first));
+  HmacSha256Key assigned("other");
+  assigned = std::move(moved);
+  EXPECT_EQ(hex_of(assigned.mac("what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST(Sha256, ThreadsHashingAtOnceGetTheRightDigests) {
   std::vector<std::thread> threads;
   std::atomic<int> wrong{0};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "auth/crypto.h"
 #include "auth/sigv4_error.h"
@@ -216,17 +217,21 @@ Result<std::string> Verifier::payload_hash(const SignedRequest& request) const {
   return actual;
 }
 
-std::string_view Verifier::signing_key(const Credential& credential, const Claimed& claimed) const {
+// The key is a function of the secret and the scope alone, so each thread keeps the last one
+// it used: a game server's requests of one day all hit it without a lock or a lookup, and
+// its HMAC's inner and outer states are computed once rather than per request.
+struct Verifier::ThreadKey {
+  std::string secret, date, region, service, key;
+  std::optional<HmacSha256Key> hmac;
+};
+
+Verifier::ThreadKey& Verifier::signing_key(const Credential& credential,
+                                           const Claimed& claimed) const {
   const CredentialScope& scope = claimed.claim.credential;
-  // The key is a function of the secret and the scope alone, so each thread keeps the last
-  // one it used: a game server's requests of one day all hit it without a lock or a lookup.
-  struct LastKey {
-    std::string secret, date, region, service, key;
-  };
-  thread_local LastKey last;
-  if (!last.key.empty() && last.date == scope.date && last.region == scope.region &&
+  thread_local ThreadKey last;
+  if (last.hmac && last.date == scope.date && last.region == scope.region &&
       last.service == scope.service && last.secret == credential.secret_access_key) {
-    return last.key;
+    return last;
   }
   std::string cache_key = fmt::format("{}\n{}\n{}\n{}", credential.access_key_id, scope.date,
                                       scope.region, scope.service);
@@ -245,9 +250,15 @@ std::string_view Verifier::signing_key(const Credential& credential, const Claim
     if (key_cache_.size() >= kMaxCachedKeys) key_cache_.clear();
     key_cache_[cache_key] = CachedKey{credential.secret_access_key, key};
   }
-  last = LastKey{credential.secret_access_key, scope.date, scope.region, scope.service,
-                 std::move(key)};
-  return last.key;
+  // Without its MAC the entry never matches, should a copy below throw half-way.
+  last.hmac.reset();
+  last.secret = credential.secret_access_key;
+  last.date = scope.date;
+  last.region = scope.region;
+  last.service = scope.service;
+  last.key = std::move(key);
+  last.hmac.emplace(last.key);  // a derived key is 32 bytes, never empty
+  return last;
 }
 
 Result<Credential> Verifier::verify(const SignedRequest& request, SigningTrace* trace) const {
@@ -287,7 +298,7 @@ Result<Credential> Verifier::verify(const SignedRequest& request, SigningTrace* 
   scope.reserve(cs.date.size() + cs.region.size() + cs.service.size() + cs.terminator.size() + 3);
   scope.append(cs.date).append("/").append(cs.region).append("/").append(cs.service);
   scope.append("/").append(cs.terminator);
-  std::string_view key = signing_key(*credential, *claimed);
+  ThreadKey& key = signing_key(*credential, *claimed);
 
   bool matched = false;
   size_t plain_uri_size = 0;
@@ -304,10 +315,10 @@ Result<Credential> Verifier::verify(const SignedRequest& request, SigningTrace* 
     }
     creq.append(tail);
     write_string_to_sign(claimed->amz_date, scope, creq, sts);
-    Sha256Digest mac = hmac_sha256_digest(key, sts);
+    Sha256Digest mac = key.hmac->mac(sts);
     matched = hex_equal(mac, claim.signature);
     if (trace && (!normalize || matched)) {
-      *trace = SigningTrace{creq, sts, compute_signature(key, sts)};
+      *trace = SigningTrace{creq, sts, compute_signature(key.key, sts)};
     }
     if (matched) break;
   }

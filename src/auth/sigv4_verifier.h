@@ -71,8 +71,9 @@ class Verifier {
   Status check_signed_headers(const SignedRequest& request, const Claimed& claimed) const;
   Status check_credential(const Credential& credential, const Claimed& claimed) const;
   Result<std::string> payload_hash(const SignedRequest& request) const;
-  // Valid until this thread's next call.
-  std::string_view signing_key(const Credential& credential, const Claimed& claimed) const;
+  // This thread's last signing key, keyed for HMAC; valid until this thread's next call.
+  struct ThreadKey;
+  ThreadKey& signing_key(const Credential& credential, const Claimed& claimed) const;
 
   VerifierOptions options_;
   const CredentialLookup& credentials_;
