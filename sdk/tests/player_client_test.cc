@@ -87,8 +87,17 @@ TEST_F(PlayerClientTest, LongPollWaitsUnlessTheKnownStatusIsStale) {
   auto carol = client("sdk-carol");
   auto started = carol->start(solo("sdk-carol"));
   ASSERT_TRUE(started.ok());
+  // A new ticket is QUEUED until the matchmaking thread takes its batch, then SEARCHING (and
+  // stays so: it has no opponent); a long poll that knows QUEUED would rightly end early.
   auto now = carol->status(started->ticket_id);
   ASSERT_TRUE(now.ok());
+  for (auto until = Clock::now() + std::chrono::seconds(5);
+       now.ok() && now->status == "QUEUED" && Clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    now = carol->status(started->ticket_id);
+  }
+  ASSERT_TRUE(now.ok());
+  ASSERT_EQ(now->status, "SEARCHING");
 
   auto t0 = Clock::now();
   auto waited = carol->status(started->ticket_id, 1, now->status);
