@@ -38,42 +38,36 @@ Stmt::~Stmt() {
   sqlite3_clear_bindings(stmt_);
 }
 
-Stmt& Stmt::bind(int index, std::string_view text) {
-  int rc =
-      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+Stmt& Stmt::keep_first_error(int rc) {
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
+}
+
+Stmt& Stmt::bind(int index, std::string_view text) {
+  return keep_first_error(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
 }
 
 Stmt& Stmt::bind(int index, int64_t value) {
-  int rc = sqlite3_bind_int64(stmt_, index, value);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return keep_first_error(sqlite3_bind_int64(stmt_, index, value));
 }
 
 Stmt& Stmt::bind_blob(int index, std::string_view bytes) {
-  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return keep_first_error(
+      sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
 }
 
 Stmt& Stmt::bind_unowned(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return keep_first_error(
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8));
 }
 
 Stmt& Stmt::bind_blob_unowned(int index, std::string_view bytes) {
-  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
+  return keep_first_error(
+      sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC));
 }
 
-Stmt& Stmt::bind_null(int index) {
-  int rc = sqlite3_bind_null(stmt_, index);
-  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
-  return *this;
-}
+Stmt& Stmt::bind_null(int index) { return keep_first_error(sqlite3_bind_null(stmt_, index)); }
 
 int Stmt::step() {
   if (bind_error_ != 0) return bind_error_;

@@ -49,6 +49,9 @@ class Stmt {
   std::string column_blob(int column) const;
 
  private:
+  // Remembers the first failed bind, which step() then returns.
+  Stmt& keep_first_error(int rc);
+
   sqlite3_stmt* stmt_;
   int bind_error_ = 0;
 };

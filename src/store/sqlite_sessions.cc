@@ -71,17 +71,6 @@ bool same_set(std::vector<std::string> a, std::vector<std::string> b) {
   return a == b;
 }
 
-// Binds text parameters (index, text, index, text...) without SQLite copying them: for the
-// writer's statements, whose texts live in the write until the statement is reset.
-int bind_static(sqlite3_stmt* stmt, int index, std::string_view text) {
-  return sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
-}
-template <typename... Rest>
-int bind_static(sqlite3_stmt* stmt, int index, std::string_view text, const Rest&... rest) {
-  int rc = bind_static(stmt, index, text);
-  return rc == SQLITE_OK ? bind_static(stmt, rest...) : rc;
-}
-
 // Cursors are the hex of "<ended_at_ms>:<session_id>" of the last row of a page: opaque to
 // clients, and checked when they come back.
 std::string encode_cursor(int64_t ended_at_ms, const std::string& session_id) {
@@ -238,19 +227,15 @@ class SqliteSessionStore final : public SessionStore {
     auto stmt = c.prepare(sql_.insert);
     if (!stmt.ok()) return stmt.status();
     Stmt s(*stmt);
-    if (int rc = bind_static(*stmt, 1, r.player_id, 2, r.session_id); rc != SQLITE_OK) {
-      return c.error(rc, "cannot store session summary");
-    }
+    // The record outlives the statement's run: no copies of its strings.
+    s.bind_unowned(1, r.player_id).bind_unowned(2, r.session_id);
     if (r.end_time) {
       s.bind(3, to_epoch_ms(*r.end_time));
     } else {
       s.bind_null(3);
     }
     encode_rewards(r.rewards, rewards_json_);
-    if (int rc = bind_static(*stmt, 5, rewards_json_); rc != SQLITE_OK) {
-      return c.error(rc, "cannot store session summary");
-    }
-    s.bind(4, to_epoch_ms(r.ended_at)).bind(6, r.ttl);
+    s.bind_unowned(5, rewards_json_).bind(4, to_epoch_ms(r.ended_at)).bind(6, r.ttl);
     s.bind(7, to_epoch_ms(r.created_at));
     int rc = s.step();
     if (rc != SQLITE_DONE) return c.error(rc, "cannot store session summary");
@@ -263,10 +248,7 @@ class SqliteSessionStore final : public SessionStore {
     if (!stmt.ok()) return stmt.status();
     for (const auto& reward : r.rewards) {
       Stmt s(*stmt);
-      if (int rc = bind_static(*stmt, 1, r.player_id, 2, reward, 4, r.session_id);
-          rc != SQLITE_OK) {
-        return c.error(rc, "cannot store reward");
-      }
+      s.bind_unowned(1, r.player_id).bind_unowned(2, reward).bind_unowned(4, r.session_id);
       s.bind(3, to_epoch_ms(r.created_at));
       int rc = s.step();
       if (rc != SQLITE_DONE) return c.error(rc, "cannot store reward");

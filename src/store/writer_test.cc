@@ -78,6 +78,14 @@ class WriterTest : public ::testing::Test {
     return future;
   }
 
+  std::future<Status> submit_atomic(Writer::Apply apply) {
+    auto promise = std::make_shared<std::promise<Status>>();
+    auto future = promise->get_future();
+    writer_->submit_atomic("test", std::move(apply),
+                           [promise](Status s) { promise->set_value(s); });
+    return future;
+  }
+
   TempDir dir_;
   std::string path_;
   std::shared_ptr<RecordingObserver> observer_ = std::make_shared<RecordingObserver>();
@@ -118,12 +126,9 @@ TEST_F(WriterTest, AWriteThatViolatesAConstraintFailsAlone) {
 TEST_F(WriterTest, AOneStatementWriteThatFailsIsUndoneAloneWithoutASavepoint) {
   auto release = hold_writer();
   auto a = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto dup = promise->get_future();
   // One statement of two rows: 4 is inserted before 1 collides, and must be undone with it.
-  writer_->submit_atomic(
-      "test", [](Connection& c) { return insert(c, "INSERT INTO t VALUES (4), (?)", 1); },
-      [promise](Status s) { promise->set_value(s); });
+  auto dup =
+      submit_atomic([](Connection& c) { return insert(c, "INSERT INTO t VALUES (4), (?)", 1); });
   auto b = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 3); });
   release.set_value();
   EXPECT_TRUE(a.get().ok());
@@ -136,17 +141,12 @@ TEST_F(WriterTest, AOneStatementWriteThatFailsIsUndoneAloneWithoutASavepoint) {
 TEST_F(WriterTest, AnAtomicWriteThatFailsAfterChangingRowsFailsItsWholeBatch) {
   auto release = hold_writer();
   auto a = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
-  auto promise = std::make_shared<std::promise<Status>>();
-  auto broken = promise->get_future();
   // Breaks its promise: 7 is in when the second statement fails, and no savepoint can undo 7
   // alone, so nothing of the batch may be kept.
-  writer_->submit_atomic(
-      "test",
-      [](Connection& c) {
-        SAPI_RETURN_IF_ERROR(insert(c, "INSERT INTO t VALUES (?)", 7));
-        return insert(c, "INSERT INTO t VALUES (?)", 1);
-      },
-      [promise](Status s) { promise->set_value(s); });
+  auto broken = submit_atomic([](Connection& c) {
+    SAPI_RETURN_IF_ERROR(insert(c, "INSERT INTO t VALUES (?)", 7));
+    return insert(c, "INSERT INTO t VALUES (?)", 1);
+  });
   auto b = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 3); });
   release.set_value();
   EXPECT_EQ(broken.get().code(), Code::kFailedPrecondition);
