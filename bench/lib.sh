@@ -146,6 +146,16 @@ cpu_ticks() {  # pid
   echo "$total"
 }
 
+# "tid name ticks" for each thread of process $1 (user + system clock ticks), sorted by tid,
+# to split a server's CPU by thread (names are the ones the server gives its threads).
+thread_ticks() {  # pid
+  local t
+  for t in /proc/"$1"/task/*; do
+    echo "$(basename "$t") $(tr -c 'A-Za-z0-9_.\n-' _ <"$t/comm" 2>/dev/null)" \
+      "$(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{ print $12 + $13 }')"
+  done | sort
+}
+
 # A wrk latency such as 478.00us, 1.20ms or 2.00s in milliseconds.
 to_ms() {
   awk -v v="$1" 'BEGIN {

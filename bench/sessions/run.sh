@@ -37,14 +37,6 @@ stop_server() {
 }
 
 declare -A result
-# "name ticks" for each thread of process $1 (user + system), to split the server's CPU.
-thread_ticks() {
-  local t
-  for t in /proc/"$1"/task/*; do
-    echo "$(tr -c 'A-Za-z0-9_.\n-' _ <"$t/comm" 2>/dev/null) $(sed 's/.*) //' "$t/stat" 2>/dev/null |
-      awk '{ print $12 + $13 }')"
-  done
-}
 field() { tr ' ' '\n' <<<"${result[$1]}" | awk -F= -v k="$2" '$1 == k {print $2}'; }
 run_mode() {  # name group_commit(true|false)
   local name=$1 group_commit=$2 data="$work/data-$1" port out
@@ -79,8 +71,8 @@ run_mode() {  # name group_commit(true|false)
   echo "  server CPU per answered summary: $(field "$name" server_cpu_us_per_request) us"
   # By thread name (threads of one name summed), largest first.
   echo "  by thread, us per answered summary:" "$(awk -v hz="$(getconf CLK_TCK)" -v n="$answered" '
-    NR == FNR { before[$1] += $2; next }
-    { after[$1] += $2 }
+    NR == FNR { before[$2] += $3; next }
+    { after[$2] += $3 }
     END { for (k in after) if (n > 0 && after[k] > before[k])
             printf "%s=%.1f\n", k, (after[k] - before[k]) * 1e6 / hz / n }' \
     <(echo "$threads_before") <(echo "$threads_after") | sort -t= -k2 -rn | paste -sd' ')"

@@ -36,17 +36,10 @@ load() {  # seconds
     -s "$root/bench/matchmaking/start.lua" "http://127.0.0.1:$port"
 }
 load 1 >/dev/null
-# "tid name ticks" per thread of the server.
-snapshot() {
-  local t
-  for t in /proc/"$server"/task/*; do
-    echo "$(basename "$t") $(tr ' ' _ <"$t/comm") $(awk '{ print $14 + $15 }' "$t/stat")"
-  done | sort
-}
-snapshot >"$work/before"
+thread_ticks "$server" >"$work/before"
 echo "measuring ${duration}s at $connections connections; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 out=$(load "$duration")
-snapshot >"$work/after"
+thread_ticks "$server" >"$work/after"
 n=$(awk '/ requests in / {print $1}' <<<"$out")
 awk '/^Requests\/sec:/ {print "tickets/s", $2}' <<<"$out"
 if grep -qE "Non-2xx|Socket errors" <<<"$out" ||
