@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "store/page_cache.h"
+
 namespace sapi::store {
 
 int64_t to_epoch_ms(Clock::TimePoint t) {
@@ -91,11 +93,16 @@ std::string Stmt::column_blob(int column) const {
 }
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& path, int busy_timeout_ms) {
-  // By default SQLite counts its allocations under a global mutex taken on every malloc and
-  // free; nothing here reads those counts. Only possible before SQLite initialises, so the
-  // first connection turns them off for the process (later calls would be refused).
-  static const int kNoMemoryStatistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-  (void)kNoMemoryStatistics;
+  // Process-wide settings, only possible before SQLite initialises, so the first connection
+  // makes them (later calls would be refused). By default SQLite counts its allocations under
+  // a global mutex taken on every malloc and free; nothing here reads those counts. The page
+  // cache is SQLite's own without its scan at every commit (page_cache.h).
+  static const bool kConfigured = [] {
+    (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)install_page_cache();
+    return true;
+  }();
+  (void)kConfigured;
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
