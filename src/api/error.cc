@@ -1,6 +1,7 @@
 #include "api/error.h"
 
 #include <cassert>
+#include <string>
 
 namespace sapi::api {
 
@@ -60,13 +61,21 @@ std::string_view api_error_code(Code code) {
   return "INTERNAL";
 }
 
+void add_retry_after_if_unavailable(http::Response& response) {
+  if (response.status != 503) return;
+  response.headers.push_back({"retry-after", std::to_string(kUnavailableRetryAfterSeconds)});
+}
+
 http::Response error_response(const Status& status) {
   return error_response(status, api_error_code(status.code()));
 }
 
 http::Response error_response(const Status& status, std::string_view api_code) {
   assert(!status.ok() && "an error response needs an error");
-  return http::json_error(http_status(status.code()), api_code, status.message());
+  http::Response response =
+      http::json_error(http_status(status.code()), api_code, status.message());
+  add_retry_after_if_unavailable(response);
+  return response;
 }
 
 }  // namespace sapi::api

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <optional>
+#include <string>
 
 namespace sapi::api {
 namespace {
@@ -36,6 +38,33 @@ TEST(ErrorTest, TheBodyIsErrorAndMessageProperlyEscaped) {
   EXPECT_EQ(body.at("error").as_string(), "TICKET_NOT_FOUND");
   EXPECT_EQ(body.at("message").as_string(), "ticket \"t-1\" is unknown");
   EXPECT_EQ(body.size(), 2u);
+}
+
+std::optional<std::string> header_of(const http::Response& r, std::string_view name) {
+  for (const auto& h : r.headers) {
+    if (h.name == name) return h.value;
+  }
+  return std::nullopt;
+}
+
+TEST(ErrorTest, AServiceUnavailableAnswerAsksTheClientToRetryAfterASecond) {
+  http::Response generic = error_response(unavailable("store write queue is full"));
+  EXPECT_EQ(generic.status, 503);
+  EXPECT_EQ(header_of(generic, "retry-after"), "1");
+  http::Response own_code = error_response(unavailable("store is closed"), "STORAGE_FAILED");
+  EXPECT_EQ(own_code.status, 503);
+  EXPECT_EQ(header_of(own_code, "retry-after"), "1");
+  EXPECT_EQ(std::to_string(kUnavailableRetryAfterSeconds), "1");
+}
+
+TEST(ErrorTest, OnlyA503CarriesRetryAfter) {
+  for (const Status& s :
+       {invalid_argument("x"), not_found("x"), failed_precondition("x"), internal_error("x"),
+        Status{Code::kDeadlineExceeded, "x"}, unauthenticated("x"), resource_exhausted("x")}) {
+    http::Response r = error_response(s);
+    EXPECT_NE(r.status, 503);
+    EXPECT_EQ(header_of(r, "retry-after"), std::nullopt) << r.status;
+  }
 }
 
 }  // namespace

@@ -6,8 +6,12 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <future>
+#include <memory>
 
 #include "auth/sigv4_signer.h"
+#include "store/store.h"
+#include "store/store_test_util.h"
 
 namespace sapi::api {
 namespace {
@@ -22,6 +26,14 @@ constexpr char kTheirs[] = "AKIAFLEETROUTES00002";
 struct Answer {
   int status = 0;
   json::value body;
+  std::vector<http::Header> headers;
+
+  std::string header(std::string_view name) const {
+    for (const auto& h : headers) {
+      if (h.name == name) return h.value;
+    }
+    return "";
+  }
 };
 
 class GameServersApiTest : public ::testing::Test {
@@ -37,10 +49,16 @@ class GameServersApiTest : public ::testing::Test {
     }
     auth_ = std::make_unique<GameServerAuth>(std::make_unique<auth::sigv4::Verifier>(
         auth::sigv4::VerifierOptions{}, credentials_, clock_));
+    use_store(nullptr);
+  }
+
+  // Rebuilds the fleet and its routes over `store` (null: nothing durable).
+  void use_store(store::FleetStore* store) {
     fleet::FleetOptions options;
     options.run_threads = false;
-    fleet_ = fleet::Fleet::create(options, nullptr, clock_, nullptr).value();
-    add_game_server_routes(router_, *auth_, *fleet_, clock_, {});
+    router_ = std::make_unique<http::Router>();
+    fleet_ = fleet::Fleet::create(options, store, clock_, nullptr).value();
+    add_game_server_routes(*router_, *auth_, *fleet_, clock_, {});
   }
 
   Answer call(std::string method, std::string path, const char* key = kMine,
@@ -69,12 +87,15 @@ class GameServersApiTest : public ::testing::Test {
     request.query = out.query;
     request.body = body;
     for (auto& [n, v] : out.headers) request.headers.push_back({n, v});
-    Answer answer;
-    router_.dispatch(request, out.raw_path, http::Responder::from_function([&](http::Response r) {
-                       answer.status = r.status;
-                       answer.body = json::parse(r.body);
-                     }));
-    return answer;
+    // With a store, the answer comes from its writer thread once the change is durable.
+    auto answered = std::make_shared<std::promise<Answer>>();
+    router_->dispatch(request, out.raw_path,
+                      http::Responder::from_function([answered](http::Response r) {
+                        answered->set_value(Answer{r.status, json::parse(r.body), r.headers});
+                      }));
+    auto future = answered->get_future();
+    if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready) return Answer{};
+    return future.get();
   }
 
   std::string register_server(const char* key = kMine, std::string id = "gs-1") {
@@ -105,9 +126,27 @@ class GameServersApiTest : public ::testing::Test {
   ManualClock clock_;
   std::unique_ptr<GameServerAuth> auth_;
   std::unique_ptr<fleet::Fleet> fleet_;
-  http::Router router_;
+  std::unique_ptr<http::Router> router_;
   std::vector<matchmaking::PlacementResult> results_;
 };
+
+TEST_F(GameServersApiTest, AStoreThatRefusesWritesIs503StorageFailedWithRetryAfter) {
+  store::testing::TempDir dir;
+  store::StoreOptions options;
+  options.data_dir = dir.path();
+  auto store = store::open_store(options).value();
+  use_store(&store->fleet());
+  register_server();
+  store->close();
+
+  Answer a = call("POST", "/game-servers", kMine,
+                  R"({"gameServerId":"gs-2","ipAddress":"10.1.2.4","port":7777,)"
+                  R"("location":"eu-west-1","maxPlayers":8})");
+  EXPECT_EQ(a.status, 503);
+  EXPECT_EQ(a.body.at("error"), "STORAGE_FAILED");
+  EXPECT_EQ(a.header("retry-after"), "1");
+  use_store(nullptr);  // the fleet must not outlive the store it writes to
+}
 
 TEST_F(GameServersApiTest, RegistrationAnswersTheHeartbeatContract) {
   Answer a = call("POST", "/game-servers", kMine,

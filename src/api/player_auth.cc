@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "api/error.h"
+
 namespace sapi::api {
 namespace {
 
@@ -39,8 +41,11 @@ http::Response auth_error_response(const Status& status) {
     }
     case Code::kPermissionDenied:
       return http::json_error(403, "FORBIDDEN", status.message());
-    case Code::kUnavailable:
-      return http::json_error(503, "UNAVAILABLE", status.message());
+    case Code::kUnavailable: {
+      http::Response r = http::json_error(503, "UNAVAILABLE", status.message());
+      add_retry_after_if_unavailable(r);
+      return r;
+    }
     default:
       return http::json_error(500, "INTERNAL", "authentication failed unexpectedly");
   }

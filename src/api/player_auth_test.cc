@@ -153,6 +153,16 @@ TEST_F(PlayerAuthTest, ActingForAnotherPlayerIsForbiddenUnlessTrusted) {
   EXPECT_EQ(trusting->acting_player(alice, "bob").value(), "bob");
 }
 
+TEST_F(PlayerAuthTest, AnUnavailableVerifierIs503WithRetryAfter) {
+  http::Response r = auth_error_response(unavailable("JWKS fetch failed"));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(boost::json::parse(r.body).at("error").as_string(), "UNAVAILABLE");
+  EXPECT_EQ(header_of(r, "retry-after"), "1");
+  // A client error is the client's to fix: waiting would not help.
+  EXPECT_EQ(header_of(auth_error_response(unauthenticated("expired")), "retry-after"), "");
+  EXPECT_EQ(header_of(auth_error_response(permission_denied("no")), "retry-after"), "");
+}
+
 TEST_F(PlayerAuthTest, ServesTheLocalIssuerKeys) {
   http::Router router;
   add_local_issuer_routes(router, *issuer_);
