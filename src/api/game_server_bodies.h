@@ -21,6 +21,7 @@ Result<fleet::GameServerSpec> decode_registration(const boost::json::object& bod
 
 // POST /game-servers/{id}/heartbeat: an empty body or an object with the optional
 // `playerCount` (0..100000) and `health` ("HEALTHY" or "UNHEALTHY"); null counts as absent.
+// The count against the server's own maxPlayers is the fleet's check (Fleet::heartbeat).
 struct Heartbeat {
   std::optional<int> player_count;
   std::optional<fleet::Health> health;

@@ -191,6 +191,19 @@ TEST_F(GameServersApiTest, AnotherKeysServerIsForbiddenAndAnUnknownOneNotFound) 
   EXPECT_EQ(beat.body.at("health"), "UNHEALTHY");
 }
 
+TEST_F(GameServersApiTest, AHeartbeatCountingMorePlayersThanMaxPlayersIs400NamingBoth) {
+  register_server();  // maxPlayers 8
+  EXPECT_EQ(call("POST", "/game-servers/gs-1/heartbeat", kMine, R"({"playerCount":8})").status,
+            200);
+  Answer over = call("POST", "/game-servers/gs-1/heartbeat", kMine,
+                     R"({"playerCount":9,"health":"UNHEALTHY"})");
+  EXPECT_EQ(over.status, 400);
+  EXPECT_EQ(over.body.at("error"), "INVALID_REQUEST");
+  EXPECT_EQ(over.body.at("message"), "playerCount 9 is more than the server's maxPlayers 8");
+  Answer next = call("POST", "/game-servers/gs-1/heartbeat", kMine, "{}");
+  EXPECT_EQ(next.body.at("health"), "HEALTHY") << "the refused heartbeat changed nothing";
+}
+
 TEST_F(GameServersApiTest, TheLongPollAnswersNullWithoutAGameSession) {
   register_server();
   Answer a = call("GET", "/game-servers/gs-1/game-session?waitSeconds=0");

@@ -1,5 +1,7 @@
 #include "fleet/fleet.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "fleet/fleet_internal.h"
@@ -480,6 +482,13 @@ Result<GameServer> Fleet::heartbeat(const std::string& access_key_id,
     auto server = owned_server(access_key_id, game_server_id);
     if (!server.ok()) return server.status();
     GameServer& s = **server;
+    // More players than the server registered room for is a bug in the game server: the
+    // heartbeat is refused whole (no count, no liveness), like any other invalid heartbeat,
+    // so that the bug shows at once instead of as a wrong count.
+    if (player_count && *player_count > s.spec.max_players) {
+      return invalid_argument(fmt::format("playerCount {} is more than the server's maxPlayers {}",
+                                          *player_count, s.spec.max_players));
+    }
     s.last_heartbeat = clock_.now();
     if (player_count) s.player_count = *player_count;
     if (health && *health != s.health) {

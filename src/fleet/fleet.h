@@ -90,7 +90,8 @@ class Fleet final : public matchmaking::Placer {
   Status deregister_server(const std::string& access_key_id, const std::string& game_server_id,
                            store::WriteDone durable);
 
-  // Records a heartbeat. kNotFound once the server was taken out.
+  // Records a heartbeat. kNotFound once the server was taken out; kInvalidArgument (nothing
+  // recorded) for a player_count above the server's max_players.
   Result<GameServer> heartbeat(const std::string& access_key_id, const std::string& game_server_id,
                                std::optional<int> player_count, std::optional<Health> health);
 

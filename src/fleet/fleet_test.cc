@@ -130,6 +130,30 @@ TEST_F(FleetTest, AServerThatMissesItsHeartbeatsIsTakenOut) {
   EXPECT_EQ(fleet_->heartbeat(kKey, "a", 3, {}).status().code(), Code::kNotFound);
 }
 
+TEST_F(FleetTest, AHeartbeatWithMorePlayersThanMaxPlayersIsRefusedWhole) {
+  ASSERT_TRUE(fleet_->register_server(kKey, spec("a", "eu-west-1", 10), {}).ok());
+  ASSERT_TRUE(fleet_->heartbeat(kKey, "a", 10, Health::kHealthy).ok());  // full is fine
+  clock_.advance(seconds(20));
+
+  auto over = fleet_->heartbeat(kKey, "a", 11, Health::kUnhealthy);
+  ASSERT_EQ(over.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(over.status().message(), "playerCount 11 is more than the server's maxPlayers 10");
+
+  // Neither the count, nor the health, nor the liveness of the refused heartbeat counts.
+  auto after = fleet_->heartbeat(kKey, "a", {}, {});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->player_count, 10);
+  EXPECT_EQ(after->health, Health::kHealthy);
+
+  ASSERT_TRUE(fleet_->register_server(kKey, spec("b", "eu-west-1", 4), {}).ok());
+  clock_.advance(seconds(20));
+  EXPECT_EQ(fleet_->heartbeat(kKey, "b", 5, {}).status().code(), Code::kInvalidArgument);
+  clock_.advance(seconds(10));
+  fleet_->tick();
+  EXPECT_EQ(fleet_->heartbeat(kKey, "b", 4, {}).status().code(), Code::kNotFound)
+      << "refused heartbeats do not keep a server alive";
+}
+
 TEST_F(FleetTest, DeregisteringRemovesTheServer) {
   ASSERT_TRUE(fleet_->register_server(kKey, spec("a"), {}).ok());
   EXPECT_TRUE(fleet_->deregister_server(kKey, "a", {}).ok());
