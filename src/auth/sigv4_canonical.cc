@@ -121,8 +121,8 @@ Result<std::string> canonical_query(std::string_view raw_query, bool drop_signat
 }
 
 Status append_canonical_headers(const std::vector<HeaderField>& headers,
-                                const std::vector<std::string>& signed_names, std::string& out) {
-  for (const std::string& name : signed_names) {
+                                std::span<const std::string_view> signed_names, std::string& out) {
+  for (std::string_view name : signed_names) {
     out.append(name).push_back(':');
     bool found = false;
     for (const HeaderField& h : headers) {
@@ -133,7 +133,7 @@ Status append_canonical_headers(const std::vector<HeaderField>& headers,
     }
     if (!found) {
       return refusal(Reason::kInvalidSignature,
-                     "signed header '" + name + "' is not in the request");
+                     "signed header '" + std::string(name) + "' is not in the request");
     }
     out.push_back('\n');
   }
@@ -141,15 +141,15 @@ Status append_canonical_headers(const std::vector<HeaderField>& headers,
 }
 
 Result<std::string> canonical_headers(const std::vector<HeaderField>& headers,
-                                      const std::vector<std::string>& signed_names) {
+                                      std::span<const std::string_view> signed_names) {
   std::string out;
   SAPI_RETURN_IF_ERROR(append_canonical_headers(headers, signed_names, out));
   return out;
 }
 
-std::string join_signed_headers(const std::vector<std::string>& signed_names) {
+std::string join_signed_headers(std::span<const std::string_view> signed_names) {
   std::string out;
-  for (const std::string& name : signed_names) {
+  for (std::string_view name : signed_names) {
     if (!out.empty()) out.push_back(';');
     out.append(name);
   }

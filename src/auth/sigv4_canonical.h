@@ -4,6 +4,7 @@
 // (service execute-api): canonical URI, canonical query, canonical headers, canonical request,
 // string to sign, signing key and signature. Pure functions over bytes.
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,17 +42,17 @@ Result<std::string> canonical_query(std::string_view raw_query, bool drop_signat
 // with inner whitespace runs folded to one space, repeated headers joined with ','. Fails
 // (InvalidSignatureException) when a signed header is absent.
 Result<std::string> canonical_headers(const std::vector<HeaderField>& headers,
-                                      const std::vector<std::string>& signed_names);
+                                      std::span<const std::string_view> signed_names);
 
 // canonical_headers() appended to `out` (on failure `out` holds part of it).
 Status append_canonical_headers(const std::vector<HeaderField>& headers,
-                                const std::vector<std::string>& signed_names, std::string& out);
+                                std::span<const std::string_view> signed_names, std::string& out);
 
 // canonical_uri() appended to `out`.
 void append_canonical_uri(std::string_view raw_path, bool normalize, std::string& out);
 
 // "host;x-amz-date".
-std::string join_signed_headers(const std::vector<std::string>& signed_names);
+std::string join_signed_headers(std::span<const std::string_view> signed_names);
 
 // METHOD \n URI \n QUERY \n HEADERS \n SIGNED-HEADERS \n PAYLOAD-HASH.
 std::string canonical_request(std::string_view method, std::string_view uri, std::string_view query,

@@ -83,27 +83,26 @@ Result<CredentialScope> parse_credential(std::string_view text) {
       return incomplete(kShape);
     }
   }
-  return CredentialScope{std::string(parts[0]), std::string(parts[1]), std::string(parts[2]),
-                         std::string(parts[3]), std::string(parts[4])};
+  return CredentialScope{parts[0], parts[1], parts[2], parts[3], parts[4]};
 }
 
-Result<std::vector<std::string>> parse_signed_headers(std::string_view text) {
-  std::vector<std::string> names;
+Status parse_signed_headers(std::string_view text, SignedHeaderNames& names) {
+  std::string_view last;
   while (true) {
     size_t semi = text.find(';');
     std::string_view name = text.substr(0, semi);
     if (name.empty() || name.size() > 64 || !all_of(name, is_header_name_char)) {
       return incomplete("SignedHeaders must be lower-case header names separated by ';'");
     }
-    if (!names.empty() && !(names.back() < name)) {
+    if (!last.empty() && !(last < name)) {
       return incomplete("SignedHeaders must be sorted and without duplicates");
     }
-    if (names.size() == kMaxSignedHeaders) return incomplete("too many SignedHeaders");
-    names.emplace_back(name);
+    if (!names.push_back(name)) return incomplete("too many SignedHeaders");
+    last = name;
     if (semi == std::string_view::npos) break;
     text.remove_prefix(semi + 1);
   }
-  return names;
+  return {};
 }
 
 Status check_signature(std::string_view text) {
@@ -163,12 +162,10 @@ Result<SignatureClaim> parse_authorization(std::string_view header) {
   SignatureClaim claim;
   auto scope = parse_credential(*credential);
   if (!scope.ok()) return scope.status();
-  claim.credential = std::move(scope).value();
-  auto names = parse_signed_headers(*signed_headers);
-  if (!names.ok()) return names.status();
-  claim.signed_headers = std::move(names).value();
+  claim.credential = *scope;
+  SAPI_RETURN_IF_ERROR(parse_signed_headers(*signed_headers, claim.signed_headers));
   SAPI_RETURN_IF_ERROR(check_signature(*signature));
-  claim.signature = std::string(*signature);
+  claim.signature = *signature;
   return claim;
 }
 
@@ -207,42 +204,37 @@ bool looks_presigned(std::string_view raw_query) {
 Result<SignatureClaim> parse_presigned_query(std::string_view raw_query) {
   auto pairs = split_query(raw_query);
   if (!pairs) return incomplete("too many query parameters");
-  struct Param {
-    std::string_view name;
-    std::optional<std::string> value;
-  };
-  Param params[] = {{"X-Amz-Algorithm"},     {"X-Amz-Credential"},    {"X-Amz-Date"},
-                    {"X-Amz-Expires"},       {"X-Amz-SignedHeaders"}, {"X-Amz-Signature"},
-                    {"X-Amz-Security-Token"}};
+  static constexpr std::string_view kNames[] = {
+      "X-Amz-Algorithm",     "X-Amz-Credential", "X-Amz-Date",          "X-Amz-Expires",
+      "X-Amz-SignedHeaders", "X-Amz-Signature",  "X-Amz-Security-Token"};
+  constexpr size_t kRequired = 6;  // all but the security token
+  SignatureClaim claim;
+  claim.decoded = std::make_unique<std::vector<std::string>>(std::size(kNames));
+  std::vector<std::string>& values = *claim.decoded;
+  bool seen[std::size(kNames)] = {};
   for (const auto& [name, value] : *pairs) {
-    for (Param& p : params) {
-      if (name != p.name) continue;
-      if (p.value) return incomplete(std::string(name) + " appears more than once");
-      std::string decoded;
-      if (!uri_decode(value, decoded)) {
+    for (size_t i = 0; i < std::size(kNames); ++i) {
+      if (name != kNames[i]) continue;
+      if (seen[i]) return incomplete(std::string(name) + " appears more than once");
+      if (!uri_decode(value, values[i])) {
         return incomplete(std::string(name) + " is not properly percent-encoded");
       }
-      p.value = std::move(decoded);
+      seen[i] = true;
     }
   }
-  for (int i = 0; i < 6; ++i) {
-    if (!params[i].value) {
-      return incomplete("presigned URL requires the " + std::string(params[i].name) + " parameter");
+  for (size_t i = 0; i < kRequired; ++i) {
+    if (!seen[i]) {
+      return incomplete("presigned URL requires the " + std::string(kNames[i]) + " parameter");
     }
   }
-  if (*params[0].value != kAlgorithm) {
-    return incomplete("X-Amz-Algorithm must be AWS4-HMAC-SHA256");
-  }
-  SignatureClaim claim;
+  if (values[0] != kAlgorithm) return incomplete("X-Amz-Algorithm must be AWS4-HMAC-SHA256");
   claim.presigned = true;
-  auto scope = parse_credential(*params[1].value);
+  auto scope = parse_credential(values[1]);
   if (!scope.ok()) return scope.status();
-  claim.credential = std::move(scope).value();
-  if (!parse_amz_date(*params[2].value)) {
-    return incomplete("X-Amz-Date must be YYYYMMDD'T'HHMMSS'Z'");
-  }
-  claim.amz_date = *params[2].value;
-  const std::string& expires = *params[3].value;
+  claim.credential = *scope;
+  if (!parse_amz_date(values[2])) return incomplete("X-Amz-Date must be YYYYMMDD'T'HHMMSS'Z'");
+  claim.amz_date = values[2];
+  const std::string& expires = values[3];
   int64_t seconds = 0;
   auto [end, ec] = std::from_chars(expires.data(), expires.data() + expires.size(), seconds);
   if (ec != std::errc() || end != expires.data() + expires.size() || seconds < 1 ||
@@ -250,12 +242,10 @@ Result<SignatureClaim> parse_presigned_query(std::string_view raw_query) {
     return incomplete("X-Amz-Expires must be a number of seconds from 1 to 604800");
   }
   claim.expires_seconds = seconds;
-  auto names = parse_signed_headers(*params[4].value);
-  if (!names.ok()) return names.status();
-  claim.signed_headers = std::move(names).value();
-  SAPI_RETURN_IF_ERROR(check_signature(*params[5].value));
-  claim.signature = *params[5].value;
-  claim.security_token = std::move(params[6].value);
+  SAPI_RETURN_IF_ERROR(parse_signed_headers(values[4], claim.signed_headers));
+  SAPI_RETURN_IF_ERROR(check_signature(values[5]));
+  claim.signature = values[5];
+  if (seen[6]) claim.security_token = values[6];
   return claim;
 }
 

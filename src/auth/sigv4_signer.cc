@@ -30,7 +30,7 @@ void sign_request(OutgoingRequest& request, const SigningParams& params) {
   headers.emplace_back("x-amz-date", amz_date);
   if (params.session_token) headers.emplace_back("x-amz-security-token", *params.session_token);
 
-  std::vector<std::string> names;
+  std::vector<std::string_view> names;  // views into `headers`, unchanged until signed
   std::vector<HeaderField> fields;
   for (const auto& [n, v] : headers) {
     fields.push_back({n, v});

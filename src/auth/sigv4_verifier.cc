@@ -51,11 +51,12 @@ bool is_lower_hex64(std::string_view s) {
 
 }  // namespace
 
+// Views into the request (or into the claim's decoded query), like the claim itself.
 struct Verifier::Claimed {
   SignatureClaim claim;
-  std::string amz_date;
+  std::string_view amz_date;
   int64_t request_time = 0;
-  std::optional<std::string> security_token;
+  std::optional<std::string_view> security_token;
 };
 
 Verifier::Verifier(VerifierOptions options, const CredentialLookup& credentials, const Clock& clock)
@@ -96,10 +97,10 @@ Result<Verifier::Claimed> Verifier::claim_of(const SignedRequest& request) const
       return refusal(Reason::kIncompleteSignature,
                      "Authorization header requires existence of a 'X-Amz-Date' header.");
     }
-    out.amz_date = std::string(**date);
+    out.amz_date = **date;
     auto token = single_header(request, "x-amz-security-token");
     if (!token.ok()) return token.status();
-    if (token->has_value()) out.security_token = std::string(**token);
+    out.security_token = *token;
   }
   auto when = parse_amz_date(out.amz_date);
   if (!when) {
@@ -137,16 +138,17 @@ Status Verifier::check_time(const Claimed& claimed) const {
 
 Status Verifier::check_scope(const Claimed& claimed) const {
   const CredentialScope& scope = claimed.claim.credential;
-  if (scope.date != std::string_view(claimed.amz_date).substr(0, 8)) {
+  if (scope.date != claimed.amz_date.substr(0, 8)) {
     return refusal(Reason::kInvalidSignature,
-                   "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of "
-                   "date from HTTP: '" +
-                       scope.date + "' != '" + claimed.amz_date.substr(0, 8) + "'");
+                   fmt::format("Date in Credential scope does not match YYYYMMDD from ISO-8601 "
+                               "version of date from HTTP: '{}' != '{}'",
+                               scope.date, claimed.amz_date.substr(0, 8)));
   }
   if (scope.region != options_.region) {
     return refusal(Reason::kInvalidSignature,
-                   "Credential should be scoped to a valid region, not '" + scope.region +
-                       "'. Expected '" + options_.region + "'");
+                   fmt::format("Credential should be scoped to a valid region, not '{}'. "
+                               "Expected '{}'",
+                               scope.region, options_.region));
   }
   if (scope.service != options_.service) {
     return refusal(Reason::kInvalidSignature,
@@ -154,14 +156,15 @@ Status Verifier::check_scope(const Claimed& claimed) const {
   }
   if (scope.terminator != "aws4_request") {
     return refusal(Reason::kInvalidSignature,
-                   "Credential should be scoped with a valid terminator: 'aws4_request', not '" +
-                       scope.terminator + "'");
+                   fmt::format("Credential should be scoped with a valid terminator: "
+                               "'aws4_request', not '{}'",
+                               scope.terminator));
   }
   return {};
 }
 
 Status Verifier::check_signed_headers(const SignedRequest& request, const Claimed& claimed) const {
-  const auto& names = claimed.claim.signed_headers;
+  auto names = claimed.claim.signed_headers.view();
   auto is_signed = [&](std::string_view name) {
     return std::binary_search(names.begin(), names.end(), name);
   };
@@ -285,11 +288,12 @@ Result<Credential> Verifier::verify(const SignedRequest& request, SigningTrace* 
     tail.append(*query);
   }
   tail.push_back('\n');
-  SAPI_RETURN_IF_ERROR(append_canonical_headers(request.headers, claim.signed_headers, tail));
+  auto signed_names = claim.signed_headers.view();
+  SAPI_RETURN_IF_ERROR(append_canonical_headers(request.headers, signed_names, tail));
   tail.push_back('\n');
-  for (const std::string& name : claim.signed_headers) {
-    if (&name != &claim.signed_headers.front()) tail.push_back(';');
-    tail.append(name);
+  for (size_t i = 0; i < signed_names.size(); ++i) {
+    if (i > 0) tail.push_back(';');
+    tail.append(signed_names[i]);
   }
   tail.push_back('\n');
   tail.append(*hash);

@@ -56,8 +56,9 @@ struct SignSpec {
   std::vector<std::string> exclude;  // headers present but left unsigned
 };
 
-std::vector<std::string> sorted_names(const TestRequest& r, const SignSpec& spec) {
-  std::vector<std::string> names;
+// Views into `r`'s header names.
+std::vector<std::string_view> sorted_names(const TestRequest& r, const SignSpec& spec) {
+  std::vector<std::string_view> names;
   for (const auto& [n, v] : r.headers) {
     if (n == "authorization" ||
         std::find(spec.exclude.begin(), spec.exclude.end(), n) != spec.exclude.end()) {
@@ -70,7 +71,7 @@ std::vector<std::string> sorted_names(const TestRequest& r, const SignSpec& spec
 }
 
 std::string sign_with(const TestRequest& r, const SignSpec& spec,
-                      const std::vector<std::string>& names, std::string_view query,
+                      const std::vector<std::string_view>& names, std::string_view query,
                       std::string_view payload) {
   SignedRequest view = r.view();
   std::string creq = canonical_request(
@@ -86,7 +87,7 @@ void sign(TestRequest& r, const SignSpec& spec = {}) {
   r.remove("authorization");
   r.set("x-amz-date", spec.amz_date);
   if (spec.session_token) r.set("x-amz-security-token", *spec.session_token);
-  std::vector<std::string> names = sorted_names(r, spec);
+  std::vector<std::string_view> names = sorted_names(r, spec);
   std::string payload(sha256_hex(r.body));
   for (const auto& [n, v] : r.headers) {
     if (n == "x-amz-content-sha256") payload = v;
@@ -107,7 +108,7 @@ std::string encode(std::string_view s) {
 
 // Signs as a presigned URL.
 void presign(TestRequest& r, int64_t expires, const SignSpec& spec = {}) {
-  std::vector<std::string> names = {"host"};
+  std::vector<std::string_view> names = {"host"};
   std::string q = r.query.empty() ? "" : r.query + "&";
   q += "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
        encode(spec.access_key_id + "/" + spec.scope_date + "/" + spec.region + "/" + spec.service +
@@ -234,7 +235,7 @@ TEST_F(VerifierTest, AcceptsWhatSmithySignsForDotSegments) {
   TestRequest r;
   r.path = "/dev//session-summary";
   r.set("x-amz-date", std::string(kNowAmz));
-  std::vector<std::string> names = sorted_names(r, {});
+  std::vector<std::string_view> names = sorted_names(r, {});
   SignSpec spec;
   SignedRequest view = r.view();
   std::string creq = canonical_request(r.method, canonical_uri(r.path, true), "",
@@ -530,15 +531,37 @@ TEST_F(VerifierTest, RefusalsNeverEchoTheSignatureOrToken) {
   EXPECT_EQ(result.status().message().find("FwoGZXIvYXdz"), std::string::npos);
 }
 
+TEST(SigV4Parse, APresignedClaimKeepsItsDecodedValuesWhenMoved) {
+  std::string query =
+      "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKID%2F20150830%2Fus-east-1%2Fservice"
+      "%2Faws4_request&X-Amz-Date=20150830T123600Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&"
+      "X-Amz-Security-Token=a%2Bb%3D&X-Amz-Signature=" +
+      std::string(64, 'c');
+  auto parsed = parse_presigned_query(query);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().to_string();
+  SignatureClaim claim = std::move(parsed).value();
+  query.assign(query.size(), 'x');  // the claim holds its own decoded copy
+  EXPECT_EQ(claim.credential.access_key_id, "AKID");
+  EXPECT_EQ(claim.credential.scope(), "20150830/us-east-1/service/aws4_request");
+  EXPECT_EQ(claim.amz_date, "20150830T123600Z");
+  EXPECT_EQ(claim.security_token, std::optional<std::string_view>("a+b="));
+  EXPECT_EQ(claim.signature, std::string(64, 'c'));
+  ASSERT_EQ(claim.signed_headers.view().size(), 1u);
+  EXPECT_EQ(claim.signed_headers.view()[0], "host");
+}
+
 TEST(SigV4Parse, ParsesAnAuthorizationHeaderInAnyOrderWithSpaces) {
-  auto claim = parse_authorization(
+  std::string header =  // the claim views it
       "AWS4-HMAC-SHA256 Signature=" + std::string(64, 'b') +
       " ,  SignedHeaders=host;x-amz-date,Credential=AKID/20150830/us-east-1/service/"
-      "aws4_request");
+      "aws4_request";
+  auto claim = parse_authorization(header);
   ASSERT_TRUE(claim.ok()) << claim.status().to_string();
   EXPECT_EQ(claim->credential.access_key_id, "AKID");
   EXPECT_EQ(claim->credential.scope(), "20150830/us-east-1/service/aws4_request");
-  EXPECT_EQ(claim->signed_headers, (std::vector<std::string>{"host", "x-amz-date"}));
+  auto names = claim->signed_headers.view();
+  EXPECT_EQ(std::vector<std::string_view>(names.begin(), names.end()),
+            (std::vector<std::string_view>{"host", "x-amz-date"}));
 }
 
 TEST(SigV4Parse, BoundsHostileInput) {
@@ -575,8 +598,10 @@ TEST(SigV4Canonical, SortsAndReencodesTheQuery) {
 
 TEST(SigV4Canonical, TrimsFoldsAndJoinsHeaderValues) {
   std::vector<HeaderField> headers = {{"my-h", "  a   b\t c  "}, {"my-h", "d"}, {"host", "x"}};
-  EXPECT_EQ(*canonical_headers(headers, {"host", "my-h"}), "host:x\nmy-h:a b c,d\n");
-  EXPECT_FALSE(canonical_headers(headers, {"absent"}).ok());
+  std::vector<std::string_view> names = {"host", "my-h"};
+  EXPECT_EQ(*canonical_headers(headers, names), "host:x\nmy-h:a b c,d\n");
+  std::vector<std::string_view> absent = {"absent"};
+  EXPECT_FALSE(canonical_headers(headers, absent).ok());
 }
 
 }  // namespace
