@@ -2,6 +2,9 @@
 
 #include <map>
 #include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 #include "api/game_servers_api.h"
 #include "app/config_fleet.h"
@@ -30,6 +33,37 @@ class BackfillCancelling {
     // A ticket being placed cannot be cancelled; its placement onto the ended game session
     // fails on its own.
     service_->cancel(*ticket_id, [](const Result<matchmaking::TicketPtr>&) {});
+  }
+
+  // Cancels each restored backfill ticket whose game session is not running. Such a game
+  // session ended in the previous run after its end was stored but before the cancel was (the
+  // process died in between), and nothing will end it again: without this the ticket would
+  // search until its time-out. Runs once at start-up, after the fleet's restore, whose
+  // running game sessions are the stored ones (an ended game session's row is deleted).
+  // Those the restore itself ended are cancelled through the hook too; a second cancel of a
+  // ticket changes nothing.
+  void cancel_orphaned(store::Store& store) {
+    auto tickets = store.tickets().list_unfinished_tickets();
+    auto sessions = store.fleet().list_active_game_sessions();
+    if (!tickets.ok() || !sessions.ok()) {
+      const Status& error = tickets.ok() ? sessions.status() : tickets.status();
+      log_.error("cannot look for backfills of ended game sessions", {{"error", error.message()}});
+      return;
+    }
+    std::unordered_set<std::string> running;
+    for (const auto& s : *sessions) running.insert(s.id);
+    std::vector<std::string> orphaned;
+    {
+      std::lock_guard lock(mu_);
+      if (!service_) return;
+      for (const auto& record : *tickets) {
+        auto ticket = service_->describe(record.id);
+        if (!ticket.ok() || !(*ticket)->backfill) continue;
+        const std::string& arn = (*ticket)->game_session_arn;
+        if (!running.count(fleet::game_session_id_of(arn))) orphaned.push_back(arn);
+      }
+    }
+    for (const auto& arn : orphaned) game_session_ended(arn);
   }
 
   void detach() {
@@ -109,6 +143,7 @@ void mount_fleet(Services& services, http::Router& router, const api::GameServer
   fleet.set_on_game_session_terminated(
       [cancelling](const std::string& arn) { cancelling->game_session_ended(arn); });
   services.keep(std::make_unique<BackfillCancellingLink>(cancelling));
+  cancelling->cancel_orphaned(services.store);
 }
 
 }  // namespace sapi::app

@@ -17,7 +17,7 @@ Result<fleet::Fleet*> create_fleet(Services& services);
 
 // Mounts the game-server API (docs/game-server-api.md) behind `auth`, with the backfill
 // routes when there is a matchmaking `service`; then a game session that ends also cancels
-// its active backfill ticket.
+// its active backfill ticket, and so, at once, does one that ended in the previous run.
 void mount_fleet(Services& services, http::Router& router, const api::GameServerAuth& auth,
                  fleet::Fleet& fleet, matchmaking::MatchmakingService* service);
 

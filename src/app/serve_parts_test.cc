@@ -4,10 +4,19 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <future>
 #include <sstream>
+#include <thread>
 
+#include "api/matchmaking_request.h"
+#include "app/config_auth.h"
+#include "app/config_matchmaking.h"
+#include "app/fleet.h"
 #include "app/module_options.h"
 #include "app/observers.h"
+#include "app/routes.h"
+#include "matchmaking/service.h"
+#include "store/store_test_util.h"
 
 namespace sapi::app {
 namespace {
@@ -133,6 +142,125 @@ TEST(StoreMetricsTest, BatchesAndOperationsBecomeHistograms) {
                       "outcome=\"error\"} 1\n"),
             std::string::npos)
       << text;
+}
+
+// A backfill ticket whose game session ended in the previous run, after the end was stored
+// but before the ticket was cancelled, is cancelled at start-up; one whose game session is
+// still running keeps searching.
+class BackfillAfterRestartTest : public ::testing::Test {
+ protected:
+  static constexpr char kKey[] = "AKIABACKFILLRESTART1";
+
+  BackfillAfterRestartTest() { config_.data_dir = dir_.path(); }
+
+  // Waits for a WriteDone-style callback.
+  template <typename Call>
+  static Status durably(Call call) {
+    auto done = std::make_shared<std::promise<Status>>();
+    call([done](Status s) { done->set_value(s); });
+    return done->get_future().get();
+  }
+
+  // Places a match of `player` on gs-1 and activates it: a running game session.
+  static fleet::GameSession running_session(fleet::Fleet& fleet, const std::string& player) {
+    matchmaking::PlacementRequest r;
+    r.placement_id = "m-" + player;
+    r.configuration = "session-api-dev";
+    r.queue = "default";
+    r.matchmaker_data = R"({"matchId":"m"})";
+    r.players.push_back({player, "t-" + player, "red", {}});
+    fleet.place(std::move(r), [](matchmaking::PlacementResult) {});
+    std::promise<fleet::GameSession> placed;
+    fleet.wait_for_game_session(kKey, "gs-1", Clock::system().now() + std::chrono::seconds(5),
+                                [&](Result<std::optional<fleet::GameSession>> g) {
+                                  placed.set_value(g.ok() && *g ? **g : fleet::GameSession{});
+                                });
+    fleet::GameSession g = placed.get_future().get();
+    EXPECT_FALSE(g.game_session_id.empty());
+    EXPECT_TRUE(durably([&](store::WriteDone d) {
+                  auto a = fleet.activate(kKey, g.game_session_id, std::move(d));
+                  EXPECT_TRUE(a.ok()) << a.status().to_string();
+                }).ok());
+    return g;
+  }
+
+  static std::string start_backfill(matchmaking::MatchmakingService& service,
+                                    const fleet::GameSession& g, const std::string& player) {
+    const matchmaking::Configuration* config = service.configuration("");
+    auto players = api::decode_backfill_players(
+        boost::json::array{boost::json::object{{"playerId", player}, {"team", "red"}}}, *config);
+    EXPECT_TRUE(players.ok()) << players.status().to_string();
+    matchmaking::BackfillRequest b;
+    b.game_session_arn = g.game_session_arn;
+    b.players = std::move(*players);
+    std::promise<std::string> started;
+    service.start_backfill(std::move(b), [&](Result<matchmaking::TicketPtr> t) {
+      started.set_value(t.ok() ? (*t)->ticket_id : "");
+    });
+    std::string id = started.get_future().get();
+    EXPECT_FALSE(id.empty());
+    return id;
+  }
+
+  store::testing::TempDir dir_;
+  Config config_;
+  std::ostringstream out_;
+  std::unique_ptr<obs::Logger> log_ = obs::stream_logger(out_);
+};
+
+TEST_F(BackfillAfterRestartTest, TheBackfillOfAGameSessionThatEndedIsCancelledAtStartUp) {
+  std::string kept_ticket, orphaned_ticket;
+  {
+    auto store = store::open_store(store_options(config_)).value();
+    obs::Registry registry;
+    Services services{config_, *store, registry, *log_, Clock::system(), json_limits(config_)};
+    http::Router router;
+    auto auth = mount_player_auth(services, router);
+    ASSERT_TRUE(auth.ok()) << auth.status().to_string();
+    auto fleet = create_fleet(services);
+    ASSERT_TRUE(fleet.ok()) << fleet.status().to_string();
+    auto service = mount_matchmaking(services, router, **auth, *fleet);
+    ASSERT_TRUE(service.ok()) << service.status().to_string();
+    // No mount_fleet: an ending game session cancels nothing, as when the process dies
+    // between storing the end and cancelling the backfill.
+    fleet::GameServerSpec spec;
+    spec.game_server_id = "gs-1";
+    spec.ip_address = "10.0.0.1";
+    spec.port = 7777;
+    spec.location = "eu-west-1";
+    spec.max_players = 8;
+    ASSERT_TRUE(durably([&](store::WriteDone d) {
+                  ASSERT_TRUE((*fleet)->register_server(kKey, spec, std::move(d)).ok());
+                }).ok());
+    fleet::GameSession kept = running_session(**fleet, "ann");
+    fleet::GameSession ended = running_session(**fleet, "bob");
+    kept_ticket = start_backfill(**service, kept, "ann");
+    orphaned_ticket = start_backfill(**service, ended, "bob");
+    ASSERT_TRUE(durably([&](store::WriteDone d) {
+                  ASSERT_TRUE(
+                      (*fleet)->end_game_session(kKey, ended.game_session_id, std::move(d)).ok());
+                }).ok());
+  }
+
+  auto store = store::open_store(store_options(config_)).value();
+  {
+    obs::Registry registry;  // a new process's
+    Services services{config_, *store, registry, *log_, Clock::system(), json_limits(config_)};
+    auto router = build_router(services);
+    ASSERT_TRUE(router.ok()) << router.status().to_string();
+    auto status_of = [&](const std::string& id) {
+      auto t = store->tickets().get_ticket(id);
+      return t.ok() ? t->status : t.status().to_string();
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (status_of(orphaned_ticket) != "CANCELLED" &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_EQ(status_of(orphaned_ticket), "CANCELLED") << out_.str();
+    EXPECT_NE(status_of(kept_ticket), "CANCELLED");
+    EXPECT_FALSE(store->tickets().get_ticket(kept_ticket)->finished);
+  }
 }
 
 }  // namespace
