@@ -109,7 +109,13 @@ struct SessionSql {
             "created_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (player_id, session_id) DO NOTHING",
             b.sessions_table)),
-        grant(grant_statements(b.rewards_table)),
+        grant(
+            fmt::format("INSERT INTO {} (player_id, reward_id, granted, granted_at_ms, session_id, "
+                        "last_granted_at_ms, last_session_id) VALUES (?1, ?2, 1, ?3, ?4, ?3, ?4) "
+                        "ON CONFLICT (player_id, reward_id) DO UPDATE SET "
+                        "last_granted_at_ms = excluded.last_granted_at_ms, "
+                        "last_session_id = excluded.last_session_id",
+                        b.rewards_table)),
         rewards(fmt::format(
             "SELECT reward_id, granted_at_ms, session_id, last_granted_at_ms, last_session_id "
             "FROM {} WHERE player_id = ? ORDER BY reward_id",
@@ -124,30 +130,7 @@ struct SessionSql {
                           "(SELECT player_id, session_id FROM {0} WHERE ttl <= ? LIMIT ?)",
                           b.sessions_table)) {}
 
-  // grant[n - 1] upserts n rewards of one player and session in one statement: ?1 the
-  // player, ?2 the time, ?3 the session, ?4... the reward ids. One statement for a summary's
-  // rewards rather than one per reward spares a statement run per reward.
-  static std::vector<std::string> grant_statements(const std::string& table) {
-    std::vector<std::string> out;
-    std::string values;
-    for (size_t n = 1; n <= kGrantChunk; ++n) {
-      if (n > 1) values += ", ";
-      values += fmt::format("(?1, ?{}, 1, ?2, ?3, ?2, ?3)", n + 3);
-      out.push_back(
-          fmt::format("INSERT INTO {} (player_id, reward_id, granted, granted_at_ms, session_id, "
-                      "last_granted_at_ms, last_session_id) VALUES {} "
-                      "ON CONFLICT (player_id, reward_id) DO UPDATE SET "
-                      "last_granted_at_ms = excluded.last_granted_at_ms, "
-                      "last_session_id = excluded.last_session_id",
-                      table, values));
-    }
-    return out;
-  }
-
-  static constexpr size_t kGrantChunk = 16;
-  const std::string find, insert;
-  const std::vector<std::string> grant;
-  const std::string rewards, sessions, sweep;
+  const std::string find, insert, grant, rewards, sessions, sweep;
 };
 
 struct PendingSummary {
@@ -261,16 +244,14 @@ class SqliteSessionStore final : public SessionStore {
   }
 
   Status grant_rewards(Connection& c, const SessionSummaryRecord& r) {
-    for (size_t first = 0; first < r.rewards.size(); first += SessionSql::kGrantChunk) {
-      size_t n = std::min(SessionSql::kGrantChunk, r.rewards.size() - first);
-      auto stmt = c.prepare(sql_.grant[n - 1]);
-      if (!stmt.ok()) return stmt.status();
+    auto stmt = c.prepare(sql_.grant);
+    if (!stmt.ok()) return stmt.status();
+    for (const auto& reward : r.rewards) {
       Stmt s(*stmt);
-      s.bind_unowned(1, r.player_id).bind(2, to_epoch_ms(r.created_at));
-      s.bind_unowned(3, r.session_id);
-      for (size_t i = 0; i < n; ++i) s.bind_unowned(static_cast<int>(i + 4), r.rewards[first + i]);
+      s.bind_unowned(1, r.player_id).bind_unowned(2, reward).bind_unowned(4, r.session_id);
+      s.bind(3, to_epoch_ms(r.created_at));
       int rc = s.step();
-      if (rc != SQLITE_DONE) return c.error(rc, "cannot store rewards");
+      if (rc != SQLITE_DONE) return c.error(rc, "cannot store reward");
     }
     return {};
   }
