@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -169,6 +170,32 @@ TEST(SessionStore, RewardGrantedAgainKeepsItsFirstGrantAndRecordsTheLatest) {
   EXPECT_EQ((*rewards)[0].granted_at, at(kNow));
   EXPECT_EQ((*rewards)[0].last_session_id, "s2");
   EXPECT_EQ((*rewards)[0].last_granted_at, at(kNow + 3600));
+}
+
+TEST(SessionStore, ManyRewardsAreStoredAndRegrantedInPlace) {
+  TempDir dir;
+  auto store = open_or_die(options_in(dir));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) ids.push_back(fmt::format("reward-{:02}", i));
+  auto first = store->sessions().put_summary_sync(summary("p1", "s1", ids));
+  ASSERT_TRUE(first.ok()) << first.status().to_string();
+  EXPECT_EQ(first->rewards_stored, 40);
+  std::vector<std::string> again(ids.begin() + 10, ids.begin() + 30);
+  auto later = summary("p1", "s2", again, kNow + 60);
+  later.created_at = at(kNow + 60);
+  ASSERT_TRUE(store->sessions().put_summary_sync(later).ok());
+
+  auto rewards = store->sessions().list_rewards("p1");
+  ASSERT_TRUE(rewards.ok());
+  ASSERT_EQ(rewards->size(), 40u);
+  for (int i = 0; i < 40; ++i) {
+    const auto& r = (*rewards)[i];
+    EXPECT_EQ(r.reward_id, ids[i]);
+    EXPECT_EQ(r.session_id, "s1");
+    bool regranted = i >= 10 && i < 30;
+    EXPECT_EQ(r.last_session_id, regranted ? "s2" : "s1") << r.reward_id;
+    EXPECT_EQ(r.last_granted_at, at(regranted ? kNow + 60 : kNow)) << r.reward_id;
+  }
 }
 
 TEST(SessionStore, SessionsAreListedNewestFirstInPages) {
