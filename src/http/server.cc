@@ -594,7 +594,7 @@ void Worker::accept() {
 }
 
 // Above max_connections a new connection is answered 503 UNAVAILABLE with `Connection: close`
-// and closed at once, so a flood of connections costs one accept and one write each and the
+// and `Retry-After: 1` and closed at once, so a flood of connections costs one accept and one write each and the
 // clients see why; the connections already open are not disturbed.
 void Worker::on_accept(tcp::socket socket) {
   size_t open = shared.open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -621,8 +621,11 @@ void Worker::reject_busy(tcp::socket& socket) {
   Request request;
   Exchange::assign_request_id(request);
   std::string bytes;
-  shared.exchange.serialize(request, json_error(503, "UNAVAILABLE", "too many open connections"),
-                            false, true, bytes);
+  Response busy = json_error(503, "UNAVAILABLE", "too many open connections");
+  // Connections free up as clients finish; a second is a sensible first back-off, as for the
+  // service's other 503s.
+  busy.headers.push_back({"retry-after", "1"});
+  shared.exchange.serialize(request, busy, false, true, bytes);
   error_code ec;
   socket.non_blocking(true, ec);
   char discard[4096];

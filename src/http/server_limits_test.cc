@@ -142,6 +142,7 @@ TEST_F(HttpLimits, AnswersConnectionsAboveTheCapWith503) {
   EXPECT_EQ(refused->status, 503);
   EXPECT_NE(refused->body.find("UNAVAILABLE"), std::string::npos);
   EXPECT_EQ(refused->header("x-request-id").size(), 36u);
+  EXPECT_EQ(refused->header("retry-after"), "1");
   EXPECT_TRUE(c.closed_within(2s));
   // The open connections are not disturbed, and a freed slot is usable again.
   ASSERT_TRUE(b.request(get("/ping")));
