@@ -2,15 +2,21 @@
 
 namespace sapi::matchmaking {
 
-TicketTable::Shard& TicketTable::shard(const std::string& id) const {
-  return shards_[std::hash<std::string>{}(id) % kShards];
+TicketTable::Probe TicketTable::probe(std::string_view id) {
+  return {std::hash<std::string_view>{}(id), id};
 }
 
 void TicketTable::publish(TicketPtr ticket) {
-  Shard& s = shard(ticket->ticket_id);
+  Probe p = probe(ticket->ticket_id);
+  Shard& s = shard(p);
   {
     std::unique_lock lock(s.mu);
-    s.tickets[ticket->ticket_id] = ticket;
+    auto it = s.tickets.find(p);
+    if (it != s.tickets.end()) {
+      it->ticket = ticket;
+    } else {
+      s.tickets.insert(Entry{p.hash, ticket});
+    }
   }
   std::vector<Wait> woken;
   {
@@ -33,17 +39,20 @@ void TicketTable::publish(TicketPtr ticket) {
 }
 
 TicketPtr TicketTable::get(const std::string& id) const {
-  Shard& s = shard(id);
+  Probe p = probe(id);
+  Shard& s = shard(p);
   std::shared_lock lock(s.mu);
-  auto it = s.tickets.find(id);
-  return it == s.tickets.end() ? nullptr : it->second;
+  auto it = s.tickets.find(p);
+  return it == s.tickets.end() ? nullptr : it->ticket;
 }
 
 void TicketTable::erase(const std::string& id) {
-  Shard& s = shard(id);
+  Probe p = probe(id);
+  Shard& s = shard(p);
   {
     std::unique_lock lock(s.mu);
-    s.tickets.erase(id);
+    auto it = s.tickets.find(p);
+    if (it != s.tickets.end()) s.tickets.erase(it);
   }
   std::vector<Wait> woken;
   {
@@ -67,7 +76,7 @@ size_t TicketTable::size() const {
 
 void TicketTable::wait(const std::string& id, uint64_t seen_version, Clock::TimePoint deadline,
                        Waiter done) {
-  Shard& s = shard(id);
+  Shard& s = shard(probe(id));
   // Registering under waits_mu before re-reading the ticket closes the gap with publish():
   // a version published after the re-read finds this wait registered.
   std::unique_lock waits_lock(s.waits_mu);

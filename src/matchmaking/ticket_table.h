@@ -4,12 +4,14 @@
 // without waiting for a cycle. Long polls wait here for a ticket's next version.
 
 #include <array>
+#include <boost/unordered/unordered_flat_set.hpp>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -48,14 +50,43 @@ class TicketTable {
     Clock::TimePoint deadline;
     Waiter done;
   };
+  // A published ticket with its id's hash. Shards hold every ticket not yet purged, hundreds of
+  // thousands under a steady start load: open addressing keeps a look-up to a few cache misses
+  // where a node-based map walked a chain of nodes, and with the hash kept, inserting a new
+  // ticket or growing the set never reads another ticket's id. Replacing `ticket` by a later
+  // version of the same ticket keeps the entry's hash and id.
+  struct Entry {
+    size_t hash;
+    mutable TicketPtr ticket;
+  };
+  struct Probe {
+    size_t hash;
+    std::string_view id;
+  };
+  static Probe probe(std::string_view id);
+  struct EntryHash {
+    using is_transparent = void;
+    size_t operator()(const Entry& e) const { return e.hash; }
+    size_t operator()(const Probe& p) const { return p.hash; }
+  };
+  struct EntryEq {
+    using is_transparent = void;
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.hash == b.hash && a.ticket->ticket_id == b.ticket->ticket_id;
+    }
+    bool operator()(const Probe& p, const Entry& e) const {
+      return p.hash == e.hash && p.id == e.ticket->ticket_id;
+    }
+    bool operator()(const Entry& e, const Probe& p) const { return (*this)(p, e); }
+  };
   struct Shard {
     mutable std::shared_mutex mu;
-    std::unordered_map<std::string, TicketPtr> tickets;
+    boost::unordered_flat_set<Entry, EntryHash, EntryEq> tickets;
     std::mutex waits_mu;
     std::unordered_map<std::string, std::vector<Wait>> waits;
   };
   static constexpr size_t kShards = 16;
-  Shard& shard(const std::string& id) const;
+  Shard& shard(const Probe& p) const { return shards_[p.hash % kShards]; }
 
   mutable std::array<Shard, kShards> shards_;
 };
