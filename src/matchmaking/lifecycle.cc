@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <random>
 
 #include "matchmaking/event_format.h"
@@ -158,23 +159,30 @@ void Lifecycle::commit(TicketView& t, Clock::TimePoint now) {
 }
 
 void Lifecycle::apply(Add& c, Clock::TimePoint now) {
-  TicketView& t = tickets_[c.ticket.ticket_id];
-  if (!t.ticket_id.empty()) return;  // already known: the first one wins
-  t = std::move(c.ticket);
+  TicketView& incoming = c.ticket;
+  if (tickets_.find(incoming.ticket_id)) return;  // already known: the first one wins
+  // Decoded before a reload of this configuration: read anew before it is indexed, since an
+  // indexed ticket keeps its id where it is.
+  std::optional<Status> unreadable;
+  if (!is_final(incoming.status) && incoming.decoded_with &&
+      incoming.decoded_with != config_.rules.get()) {
+    auto view = reread(incoming, *incoming.decoded_with, *config_.rules);
+    if (view.ok()) {
+      incoming = std::move(*view);
+    } else {
+      unreadable = view.status();
+    }
+  }
+  TicketView& t = *tickets_.insert(std::move(incoming)).first;
   if (is_final(t.status)) {  // handed over by a reloaded configuration: only to purge it
     finished_.emplace_back(t.end_time.value_or(now), t.ticket_id);
     return;
   }
   active_count_.fetch_add(1, std::memory_order_relaxed);
-  if (t.decoded_with && t.decoded_with != config_.rules.get()) {
-    // Decoded before a reload of this configuration.
-    auto view = reread(t, *t.decoded_with, *config_.rules);
-    if (!view.ok()) {
-      finish(t, TicketStatus::kFailed, kReasonUnmatchable,
-             "The matchmaking configuration changed: " + view.status().message(), now);
-      return;
-    }
-    t = std::move(*view);
+  if (unreadable) {
+    finish(t, TicketStatus::kFailed, kReasonUnmatchable,
+           "The matchmaking configuration changed: " + unreadable->message(), now);
+    return;
   }
   t.decoded_with = nullptr;
   clear_match(t);
@@ -215,22 +223,21 @@ std::vector<Lifecycle::Command> Lifecycle::take_tickets(Lifecycle* successor,
   abandon_placements();
   const flexmatch::RuleSet& next_rules = *successor->configuration().rules;
   std::vector<TicketView> moving;
-  for (auto& [id, t] : tickets_) {
+  tickets_.drain([&](TicketView& t) {
     if (is_final(t.status)) {
       moving.push_back(std::move(t));
-      continue;
+      return;
     }
     auto view = reread(t, *config_.rules, next_rules);
     if (view.ok()) {
       moving.push_back(std::move(*view));
-      continue;
+      return;
     }
-    if (t.status == TicketStatus::kSearching) matchmaker_->cancel(id);
+    if (t.status == TicketStatus::kSearching) matchmaker_->cancel(t.ticket_id);
     finish(t, TicketStatus::kFailed, kReasonUnmatchable,
            "The matchmaking configuration changed: " + view.status().message(), now);
     moving.push_back(std::move(t));
-  }
-  tickets_.clear();
+  });
   proposals_.clear();
   timeouts_ = {};
   finished_.clear();
@@ -287,12 +294,12 @@ void Lifecycle::finish(TicketView& t, TicketStatus status, std::string_view reas
 }
 
 void Lifecycle::apply(Cancel& c, Clock::TimePoint now) {
-  auto it = tickets_.find(c.id);
-  if (it == tickets_.end()) {
+  TicketView* found = tickets_.find(c.id);
+  if (!found) {
     if (c.done) c.done(not_found("no ticket with this id"));
     return;
   }
-  TicketView& t = it->second;
+  TicketView& t = *found;
   if (t.status == TicketStatus::kPlacing && !c.force) {
     if (c.done) c.done(failed_precondition("the ticket is being placed"));
     return;
@@ -310,12 +317,12 @@ void Lifecycle::apply(Cancel& c, Clock::TimePoint now) {
 }
 
 void Lifecycle::apply(Accept& c, Clock::TimePoint now) {
-  auto it = tickets_.find(c.id);
-  if (it == tickets_.end()) {
+  TicketView* found = tickets_.find(c.id);
+  if (!found) {
     if (c.done) c.done(not_found("no ticket with this id"));
     return;
   }
-  TicketView& t = it->second;
+  TicketView& t = *found;
   if (t.status != TicketStatus::kRequiresAcceptance) {
     if (c.done)
       c.done(failed_precondition(
@@ -432,9 +439,9 @@ void Lifecycle::expire(Clock::TimePoint now) {
       resolve(id.substr(6), "TimedOut", now);
       continue;
     }
-    auto it = tickets_.find(id);
-    if (it == tickets_.end()) continue;
-    TicketView& t = it->second;
+    TicketView* found = tickets_.find(id);
+    if (!found) continue;
+    TicketView& t = *found;
     // A ticket in a potential match waits for the acceptance outcome; its request time-out
     // is checked again when it comes back.
     // So does a ticket being placed: the queue's placement time-out applies then, and a
@@ -456,9 +463,9 @@ void Lifecycle::purge(Clock::TimePoint now) {
   while (!finished_.empty() && finished_.front().first + options_.finished_retention <= now) {
     std::string id = std::move(finished_.front().second);
     finished_.pop_front();
-    auto it = tickets_.find(id);
-    if (it != tickets_.end() && is_final(it->second.status)) {
-      tickets_.erase(it);
+    TicketView* t = tickets_.find(id);
+    if (t && is_final(t->status)) {
+      tickets_.erase(id);
       table_.erase(id);
     }
   }

@@ -24,6 +24,7 @@
 #include "matchmaking/configuration.h"
 #include "matchmaking/events.h"
 #include "matchmaking/placement.h"
+#include "matchmaking/ticket_index.h"
 #include "matchmaking/ticket_table.h"
 #include "store/ticket_store.h"
 
@@ -196,7 +197,7 @@ class Lifecycle {
   std::atomic<bool> retired_{false};
 
   // Owned by the stepping thread.
-  std::unordered_map<std::string, TicketView> tickets_;    // not yet purged
+  TicketIndex tickets_;                                    // not yet purged
   std::map<std::string, Proposal> proposals_;              // by match id
   std::unordered_map<std::string, Placement> placements_;  // running, by match id
   using Deadline = std::pair<Clock::TimePoint, std::string>;

@@ -76,10 +76,9 @@ void Lifecycle::apply(Placed& c, Clock::TimePoint now) {
   placements_.erase(it);
   std::vector<TicketView*> members;
   for (const auto& id : placement.ticket_ids) {
-    auto t = tickets_.find(id);
-    if (t != tickets_.end() && t->second.status == TicketStatus::kPlacing &&
-        t->second.match_id == r.placement_id) {
-      members.push_back(&t->second);
+    TicketView* t = tickets_.find(id);
+    if (t && t->status == TicketStatus::kPlacing && t->match_id == r.placement_id) {
+      members.push_back(t);
     }
   }
   switch (r.outcome) {
