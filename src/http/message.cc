@@ -92,7 +92,6 @@ void Request::clear() {
   raw_path.clear();
   path.clear();
   query.clear();
-  for (Header& h : headers) spare_headers_.push_back(std::move(h));
   headers.clear();
   body.clear();
   remote_ip.clear();
@@ -101,15 +100,6 @@ void Request::clear() {
   path_params.clear();
   caller.clear();
   user.clear();
-}
-
-Header& Request::add_header() {
-  if (spare_headers_.empty()) return headers.emplace_back();
-  Header& h = headers.emplace_back(std::move(spare_headers_.back()));
-  spare_headers_.pop_back();
-  h.name.clear();
-  h.value.clear();
-  return h;
 }
 
 Response Response::json(int status, std::string body) {

@@ -61,12 +61,6 @@ struct Request {
 
   // Empties every field but keeps the allocated capacity, for reuse by the next request.
   void clear();
-
-  // Appends an empty header whose strings keep the capacity of an earlier request's, so that
-  // a connection's steady stream of requests allocates no header strings.
-  Header& add_header();
-
-  std::vector<Header> spare_headers_;  // emptied headers of earlier requests, for add_header()
 };
 
 // A response. Content-Length, Date-free framing, X-Request-Id and CORS headers are added by the

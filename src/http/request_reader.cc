@@ -59,7 +59,8 @@ class RequestParser : public bhttp::basic_parser<true> {
 
   void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
                      beast::error_code&) override {
-    Header& h = request_.add_header();
+    request_.headers.emplace_back();
+    Header& h = request_.headers.back();
     append_lower(h.name, {name.data(), name.size()});
     h.value.assign(value.data(), value.size());
     if (h.name == "expect" && iequals(h.value, "100-continue")) expect_continue_ = true;

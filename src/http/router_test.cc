@@ -171,26 +171,5 @@ TEST(Message, PercentDecodeRejectsBrokenEscapes) {
   EXPECT_FALSE(percent_decode("%g0", out));
 }
 
-TEST(Request, HeadersOfTheNextRequestReuseTheStringsOfTheLast) {
-  Request r;
-  Header& first = r.add_header();
-  first.name = "authorization";
-  first.value = std::string(300, 'a');
-  r.add_header().name = "x-amz-date";
-  r.clear();
-  EXPECT_TRUE(r.headers.empty());
-  EXPECT_FALSE(r.header("authorization").has_value());
-
-  Header& reused = r.add_header();
-  EXPECT_TRUE(reused.name.empty());
-  EXPECT_TRUE(reused.value.empty());
-  size_t capacities = reused.value.capacity() + r.add_header().value.capacity();
-  EXPECT_GE(capacities, 300u) << "the long value's buffer was kept";
-  EXPECT_EQ(r.headers.size(), 2u);
-  Header& fresh = r.add_header();  // more than the last request had
-  EXPECT_TRUE(fresh.name.empty());
-  EXPECT_EQ(r.headers.size(), 3u);
-}
-
 }  // namespace
 }  // namespace sapi::http
