@@ -115,6 +115,20 @@ TEST_F(HttpLimits, CutsOffAClientThatDoesNotReadItsResponse) {
   EXPECT_EQ(observer_.open.load(), 0);
 }
 
+TEST_F(HttpLimits, WritesAnAnswerLargerThanTheSocketTakesAtOnceWhole) {
+  start();
+  Client c(port_);
+  // The first send takes what the socket buffer holds; the rest goes out as the client reads.
+  auto huge = c.request(get("/huge"));
+  ASSERT_TRUE(huge);
+  EXPECT_EQ(huge->status, 200);
+  ASSERT_EQ(huge->body.size(), size_t{64} << 20);
+  EXPECT_EQ(huge->body.find_first_not_of('h'), std::string::npos);
+  auto next = c.request(get("/ping"));  // the connection goes on after it
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
 TEST_F(HttpLimits, IgnoresAnAnswerGivenAfterTheServerIsGone) {
   start();
   Client c(port_);
