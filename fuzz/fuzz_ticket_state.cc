@@ -8,23 +8,14 @@
 #include <string_view>
 
 #include "flexmatch/rule_set_parser.h"
+#include "matchmaking/test_rule_sets.h"
 #include "matchmaking/ticket_view.h"
 
 namespace {
 
-constexpr std::string_view kRuleSet = R"({
-  "ruleLanguageVersion": "1.0",
-  "playerAttributes": [
-    {"name": "skill", "type": "number", "default": 10},
-    {"name": "mode", "type": "string"},
-    {"name": "maps", "type": "string_list"},
-    {"name": "ping", "type": "string_number_map"}],
-  "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
-            {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]})";
-
 const sapi::flexmatch::RuleSet& rules() {
   static const sapi::flexmatch::RuleSet* r = [] {
-    auto parsed = sapi::flexmatch::parse_rule_set(kRuleSet);
+    auto parsed = sapi::flexmatch::parse_rule_set(sapi::matchmaking::testing::kEveryAttributeType);
     if (!parsed.ok()) __builtin_trap();
     return new sapi::flexmatch::RuleSet(std::move(*parsed.rule_set));
   }();

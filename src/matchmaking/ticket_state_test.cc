@@ -6,6 +6,7 @@
 #include "flexmatch/rule_set_parser.h"
 #include "matchmaking/service.h"
 #include "matchmaking/service_test_util.h"
+#include "matchmaking/test_rule_sets.h"
 #include "matchmaking/ticket_view.h"
 #include "store/store.h"
 #include "store/store_test_util.h"
@@ -22,17 +23,8 @@ flexmatch::RuleSet rules(std::string_view body) {
   return parsed.ok() ? std::move(*parsed.rule_set) : flexmatch::RuleSet{};
 }
 
-// Every attribute type, one with a default.
 const flexmatch::RuleSet& full_rules() {
-  static const flexmatch::RuleSet* r = new flexmatch::RuleSet(rules(R"({
-    "ruleLanguageVersion": "1.0",
-    "playerAttributes": [
-      {"name": "skill", "type": "number", "default": 10},
-      {"name": "mode", "type": "string"},
-      {"name": "maps", "type": "string_list"},
-      {"name": "ping", "type": "string_number_map"}],
-    "teams": [{"name": "red", "minPlayers": 1, "maxPlayers": 2},
-              {"name": "blue", "minPlayers": 1, "maxPlayers": 2}]})"));
+  static const flexmatch::RuleSet* r = new flexmatch::RuleSet(rules(testing::kEveryAttributeType));
   return *r;
 }
 
