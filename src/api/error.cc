@@ -1,7 +1,6 @@
 #include "api/error.h"
 
 #include <cassert>
-#include <string>
 
 namespace sapi::api {
 
@@ -61,11 +60,6 @@ std::string_view api_error_code(Code code) {
   return "INTERNAL";
 }
 
-void add_retry_after_if_unavailable(http::Response& response) {
-  if (response.status != 503) return;
-  response.headers.push_back({"retry-after", std::to_string(kUnavailableRetryAfterSeconds)});
-}
-
 http::Response error_response(const Status& status) {
   return error_response(status, api_error_code(status.code()));
 }
@@ -74,7 +68,9 @@ http::Response error_response(const Status& status, std::string_view api_code) {
   assert(!status.ok() && "an error response needs an error");
   http::Response response =
       http::json_error(http_status(status.code()), api_code, status.message());
-  add_retry_after_if_unavailable(response);
+  // The service's own 503s clear within a write batch or two: one second, HTTP's smallest
+  // non-zero value, stops a tight retry loop without leaving clients idle.
+  if (response.status == 503) response.headers.push_back({"retry-after", "1"});
   return response;
 }
 

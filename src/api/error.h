@@ -13,21 +13,12 @@ namespace sapi::api {
 // 400, 401, 403, 404, 409, 429, 504, 503 or 500.
 int http_status(Code code);
 
-// Seconds a 503 of the service's own (store overloaded or unavailable, a key source down)
-// asks the client to wait in `Retry-After`. Such conditions clear within a write batch or
-// two, so one second, HTTP's smallest non-zero value, keeps clients from idling needlessly
-// while still stopping a tight retry loop.
-inline constexpr int kUnavailableRetryAfterSeconds = 1;
-
-// Adds `Retry-After: kUnavailableRetryAfterSeconds` to `response` if it is a 503.
-void add_retry_after_if_unavailable(http::Response& response);
-
 // The API's generic error code for `code`: INVALID_REQUEST, UNAUTHORIZED, FORBIDDEN,
 // NOT_FOUND, CONFLICT, TOO_MANY_REQUESTS, TIMEOUT, SERVICE_UNAVAILABLE or INTERNAL.
 std::string_view api_error_code(Code code);
 
-// The error response for a non-ok `status`, with its generic API code. A 503 carries
-// `Retry-After`.
+// The error response for a non-ok `status`, with its generic API code. A 503 (the service's
+// own: store overloaded or unavailable, a key source down) carries `Retry-After: 1`.
 http::Response error_response(const Status& status);
 
 // The same with a route's own API code, e.g. TICKET_NOT_FOUND or STORAGE_FAILED: the clients

@@ -41,11 +41,8 @@ http::Response auth_error_response(const Status& status) {
     }
     case Code::kPermissionDenied:
       return http::json_error(403, "FORBIDDEN", status.message());
-    case Code::kUnavailable: {
-      http::Response r = http::json_error(503, "UNAVAILABLE", status.message());
-      add_retry_after_if_unavailable(r);
-      return r;
-    }
+    case Code::kUnavailable:
+      return error_response(status, "UNAVAILABLE");
     default:
       return http::json_error(500, "INTERNAL", "authentication failed unexpectedly");
   }

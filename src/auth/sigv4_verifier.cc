@@ -297,11 +297,7 @@ Result<Credential> Verifier::verify(const SignedRequest& request, SigningTrace* 
   }
   tail.push_back('\n');
   tail.append(*hash);
-  const CredentialScope& cs = claim.credential;
-  std::string scope;
-  scope.reserve(cs.date.size() + cs.region.size() + cs.service.size() + cs.terminator.size() + 3);
-  scope.append(cs.date).append("/").append(cs.region).append("/").append(cs.service);
-  scope.append("/").append(cs.terminator);
+  std::string scope = claim.credential.scope();
   ThreadKey& key = signing_key(*credential, *claimed);
 
   bool matched = false;

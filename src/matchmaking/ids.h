@@ -1,6 +1,9 @@
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
+#include <string_view>
 
 namespace sapi::matchmaking {
 
@@ -12,5 +15,7 @@ std::string random_uuid();
 std::string time_ordered_uuid();
 // `n` random lowercase hex digits.
 std::string random_hex(size_t n);
+// The hash the ticket maps (the ticket table, each lifecycle's index) key a ticket id by.
+inline size_t ticket_id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
 
 }  // namespace sapi::matchmaking

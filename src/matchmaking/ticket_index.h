@@ -8,10 +8,10 @@
 
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cassert>
-#include <functional>
 #include <memory>
 #include <string_view>
 
+#include "matchmaking/ids.h"
 #include "matchmaking/ticket_view.h"
 
 namespace sapi::matchmaking {
@@ -57,7 +57,7 @@ class TicketIndex {
   struct Key {
     std::string_view id;
     size_t hash;
-    static Key of(std::string_view id) { return {id, std::hash<std::string_view>{}(id)}; }
+    static Key of(std::string_view id) { return {id, ticket_id_hash(id)}; }
     bool operator==(const Key& o) const { return hash == o.hash && id == o.id; }
   };
   struct KeyHash {

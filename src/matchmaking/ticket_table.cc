@@ -1,10 +1,10 @@
 #include "matchmaking/ticket_table.h"
 
+#include "matchmaking/ids.h"
+
 namespace sapi::matchmaking {
 
-TicketTable::Probe TicketTable::probe(std::string_view id) {
-  return {std::hash<std::string_view>{}(id), id};
-}
+TicketTable::Probe TicketTable::probe(std::string_view id) { return {ticket_id_hash(id), id}; }
 
 void TicketTable::publish(TicketPtr ticket) {
   Probe p = probe(ticket->ticket_id);
