@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev libsqlite3-dev sqlite3 libpq-dev libcurl4-openssl-dev
+  libssl-dev libsodium-dev libsqlite3-dev sqlite3 libpq-dev libcurl4-openssl-dev
   libspdlog-dev libfmt-dev libtomlplusplus-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   clang-14 libclang-rt-14-dev

@@ -14,6 +14,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/keyed_hash.h"
+
 namespace sapi::api {
 namespace {
 
@@ -80,8 +82,8 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
   std::deque<Frame> ring;
   uint64_t next_seq = 1;
   uint64_t next_stream_id = 1;
-  std::unordered_map<std::string, std::vector<Entry>> streams;  // by player
-  std::unordered_map<std::string, size_t> reserved;             // slots being opened
+  KeyedMap<std::vector<Entry>> streams;  // by player
+  KeyedMap<size_t> reserved;             // slots being opened
   size_t open = 0;
   bool stopping = false;
   std::thread thread;

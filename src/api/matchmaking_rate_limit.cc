@@ -10,7 +10,7 @@ PlayerRateLimiter::PlayerRateLimiter(double rate_per_second, double burst, const
 
 std::optional<int> PlayerRateLimiter::acquire(const std::string& player_id) {
   if (rate_ <= 0) return std::nullopt;
-  Shard& shard = shards_[std::hash<std::string>{}(player_id) % kShards];
+  Shard& shard = shards_[keyed_hash(player_id) % kShards];
   Clock::TimePoint now = clock_.now();
   std::lock_guard lock(shard.mu);
   if (shard.buckets.size() >= kMaxBucketsPerShard) forget_full(shard, now);

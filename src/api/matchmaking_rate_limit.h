@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "base/keyed_hash.h"
 
 namespace sapi::api {
 
@@ -29,7 +30,7 @@ class PlayerRateLimiter {
   };
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, Bucket> buckets;
+    KeyedMap<Bucket> buckets;
   };
   static constexpr size_t kShards = 32;
   // Buckets per shard above which full ones are forgotten (a full bucket is a new one).

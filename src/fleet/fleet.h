@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/keyed_hash.h"
 #include "base/result.h"
 #include "fleet/game_session.h"
 #include "fleet/queue.h"
@@ -251,7 +252,7 @@ class Fleet final : public matchmaking::Placer {
   // player id -> (access key number, player sessions in sessions_ on servers of that key):
   // usually one key, so a short vector rather than a set per player.
   std::unordered_map<std::string, uint32_t> key_numbers_;
-  std::unordered_map<std::string, std::vector<std::pair<uint32_t, uint32_t>>> placed_players_;
+  KeyedMap<std::vector<std::pair<uint32_t, uint32_t>>> placed_players_;  // by player id
   // Terminated game sessions in the order they ended, for purge_finished().
   std::deque<std::pair<Clock::TimePoint, std::string>> ended_order_;
   std::map<std::string, std::unique_ptr<Pending>> pending_;  // by placement id

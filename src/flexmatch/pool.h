@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/keyed_hash.h"
 #include "base/result.h"
 #include "flexmatch/rule_set.h"
 #include "flexmatch/ticket.h"
@@ -90,7 +91,7 @@ class TicketPool {
   std::vector<uint16_t> region_latency_;
   std::vector<NumberStats> number_stats_;
   std::vector<uint32_t> free_;
-  std::unordered_map<std::string_view, uint32_t> by_id_;
+  std::unordered_map<std::string_view, uint32_t, KeyedHash, std::equal_to<>> by_id_;
   std::vector<std::string> region_names_;
   uint32_t next_seq_ = 0;
 };

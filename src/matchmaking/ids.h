@@ -1,9 +1,10 @@
 #pragma once
 
 #include <cstddef>
-#include <functional>
 #include <string>
 #include <string_view>
+
+#include "base/keyed_hash.h"
 
 namespace sapi::matchmaking {
 
@@ -15,7 +16,8 @@ std::string random_uuid();
 std::string time_ordered_uuid();
 // `n` random lowercase hex digits.
 std::string random_hex(size_t n);
-// The hash the ticket maps (the ticket table, each lifecycle's index) key a ticket id by.
-inline size_t ticket_id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+// The hash the ticket maps (the ticket table, each lifecycle's index) key a ticket id by:
+// keyed, since callers may choose their ticket ids.
+inline size_t ticket_id_hash(std::string_view id) { return keyed_hash(id); }
 
 }  // namespace sapi::matchmaking

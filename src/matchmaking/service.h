@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/keyed_hash.h"
 #include "base/result.h"
 #include "matchmaking/backfill.h"
 #include "matchmaking/configuration.h"
@@ -157,10 +158,11 @@ class MatchmakingService {
 
   mutable std::mutex players_mu_;
   // player id -> (ticket id, its lifecycle) of the player's active ticket.
-  std::unordered_map<std::string, std::pair<std::string, Lifecycle*>> active_by_player_;
-  std::unordered_set<std::string> pending_ids_;  // being written, not yet published
+  // Keyed by ids that callers choose (a party names its players): keyed hashes.
+  KeyedMap<std::pair<std::string, Lifecycle*>> active_by_player_;
+  KeyedSet pending_ids_;  // being written, not yet published
   // game session ARN -> its active backfill ticket (also while being written).
-  std::unordered_map<std::string, std::string> active_backfill_;
+  KeyedMap<std::string> active_backfill_;
 
   std::atomic<bool> stopping_{false};
   std::mutex threads_mu_;  // threads_, and one reload or stop at a time

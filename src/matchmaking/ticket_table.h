@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/keyed_hash.h"
 #include "matchmaking/ticket_view.h"
 
 namespace sapi::matchmaking {
@@ -83,7 +84,7 @@ class TicketTable {
     mutable std::shared_mutex mu;
     boost::unordered_flat_set<Entry, EntryHash, EntryEq> tickets;
     std::mutex waits_mu;
-    std::unordered_map<std::string, std::vector<Wait>> waits;
+    KeyedMap<std::vector<Wait>> waits;
   };
   static constexpr size_t kShards = 16;
   Shard& shard(const Probe& p) const { return shards_[p.hash % kShards]; }
