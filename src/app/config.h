@@ -41,6 +41,8 @@ struct CorsConfig {
 struct StoreConfig {
   bool group_commit = true;
   int64_t max_batch = 1024;
+  int64_t commit_delay_us = 1000;
+  int64_t commit_delay_min_batch = 16;
   int64_t busy_timeout_ms = 5000;
 };
 

@@ -113,6 +113,8 @@ void bind_cors_config(ConfigBinder& b, Config& c) {
 void bind_store_config(ConfigBinder& b, Config& c) {
   b.boolean("group_commit", c.store.group_commit);
   b.integer("max_batch", c.store.max_batch, 1, 100'000);
+  b.integer("commit_delay_us", c.store.commit_delay_us, 0, 100'000);
+  b.integer("commit_delay_min_batch", c.store.commit_delay_min_batch, 1, 100'000);
   b.integer("busy_timeout_ms", c.store.busy_timeout_ms, 0, 600'000);
 }
 

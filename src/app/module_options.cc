@@ -45,6 +45,8 @@ store::StoreOptions store_options(const Config& config) {
   o.player_rewards_table = config.player_rewards_table_name;
   o.group_commit = config.store.group_commit;
   o.max_batch = static_cast<size_t>(config.store.max_batch);
+  o.commit_delay_us = static_cast<int>(config.store.commit_delay_us);
+  o.commit_delay_min_batch = static_cast<size_t>(config.store.commit_delay_min_batch);
   o.busy_timeout_ms = static_cast<int>(config.store.busy_timeout_ms);
   return o;
 }

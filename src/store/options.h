@@ -24,6 +24,11 @@ struct StoreOptions {
   // exists for comparison in the benchmark.
   bool group_commit = true;
   size_t max_batch = 1024;
+  // With group commit, under load (the last batch held at least commit_delay_min_batch
+  // writes) the writer waits up to commit_delay_us before the next batch, so that more
+  // writes share one commit (docs/storage.md). 0 turns it off.
+  int commit_delay_us = 1000;
+  size_t commit_delay_min_batch = 16;
 
   // Writes waiting for the writer beyond this are refused at once with kUnavailable, so a
   // stalled disk turns into errors instead of unbounded memory.

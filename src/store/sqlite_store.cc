@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <future>
 
@@ -176,6 +177,9 @@ Status check_options(const StoreOptions& options) {
     return invalid_argument("store file name must be a plain file name");
   }
   if (options.max_batch == 0) return invalid_argument("store max_batch must be at least 1");
+  if (options.commit_delay_us < 0 || options.commit_delay_us > 100000) {
+    return invalid_argument("store commit_delay_us must be between 0 and 100000");
+  }
   return {};
 }
 
@@ -205,9 +209,14 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options,
   if (!checkpoint_conn.ok()) return checkpoint_conn.status();
   auto checkpointer =
       std::make_unique<Checkpointer>(std::move(*checkpoint_conn), std::chrono::milliseconds(200));
-  size_t max_batch = options.group_commit ? options.max_batch : 1;
-  auto writer =
-      std::make_unique<Writer>(std::move(*conn), max_batch, options.max_queued_writes, observer);
+  WriterLimits limits{options.max_batch, options.max_queued_writes,
+                      std::chrono::microseconds(options.commit_delay_us),
+                      options.commit_delay_min_batch};
+  if (!options.group_commit) {
+    limits.max_batch = 1;
+    limits.commit_delay = std::chrono::microseconds(0);
+  }
+  auto writer = std::make_unique<Writer>(std::move(*conn), limits, observer);
   auto reads = std::make_unique<ReadPool>(path, options, observer);
   return std::unique_ptr<Store>(
       new SqliteStore(std::move(writer), std::move(reads), std::move(checkpointer), options));

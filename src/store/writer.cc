@@ -20,11 +20,19 @@ Status apply_guarded(const Writer::Apply& apply, Connection& conn) {
 
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Connection> conn, size_t max_batch, size_t max_queued,
+namespace {
+
+WriterLimits checked(WriterLimits limits) {
+  if (limits.max_batch == 0) limits.max_batch = 1;
+  return limits;
+}
+
+}  // namespace
+
+Writer::Writer(std::unique_ptr<Connection> conn, WriterLimits limits,
                std::shared_ptr<StoreObserver> observer)
     : conn_(std::move(conn)),
-      max_batch_(max_batch == 0 ? 1 : max_batch),
-      max_queued_(max_queued),
+      limits_(checked(limits)),
       observer_(std::move(observer)),
       thread_([this] { loop(); }) {}
 
@@ -44,12 +52,13 @@ void Writer::enqueue(Pending write) {
     std::lock_guard lock(mu_);
     if (closing_) {
       refused = unavailable("store is closed");
-    } else if (queue_.size() >= max_queued_) {
+    } else if (queue_.size() >= limits_.max_queued) {
       refused = unavailable("store write queue is full");
     } else {
-      // The writer sleeps only on an empty queue, so only the first write needs to wake it.
-      if (queue_.empty()) cv_.notify_one();
+      // The writer sleeps on an empty queue, or in its commit delay until a full batch
+      // waits: only the first write and the one that fills a batch need to wake it.
       queue_.push_back(std::move(write));
+      if (queue_.size() == 1 || queue_.size() == limits_.max_batch) cv_.notify_one();
       return;
     }
   }
@@ -90,12 +99,17 @@ void Writer::loop() {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
       if (queue_.empty()) return;  // closing and drained
-      size_t n = std::min(queue_.size(), max_batch_);
+      if (limits_.commit_delay.count() > 0 && last_batch_ >= limits_.commit_delay_min_batch) {
+        cv_.wait_for(lock, limits_.commit_delay,
+                     [this] { return closing_ || queue_.size() >= limits_.max_batch; });
+      }
+      size_t n = std::min(queue_.size(), limits_.max_batch);
       for (size_t i = 0; i < n; ++i) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
     }
+    last_batch_ = batch.size();
     run_batch(batch);
     batch.clear();
   }

@@ -18,6 +18,17 @@
 
 namespace sapi::store {
 
+struct WriterLimits {
+  size_t max_batch = 1024;   // writes per transaction at most
+  size_t max_queued = 1000;  // writes waiting beyond this are refused
+  // Under load, that is when the last batch held at least `commit_delay_min_batch` writes,
+  // the writer waits up to `commit_delay` (or until a full batch waits) before it starts
+  // the next one, so that more writes share one commit: each commit costs the same
+  // whatever it holds. A light load, whose batches are small, never waits. Zero: off.
+  std::chrono::microseconds commit_delay{0};
+  size_t commit_delay_min_batch = 16;
+};
+
 // Owns the write connection and a thread that takes writes from a queue. Each pass runs
 // every waiting write (up to max_batch) in one transaction, each write inside its own
 // savepoint so that a write that fails (a constraint, say) is undone alone, then commits
@@ -28,7 +39,7 @@ class Writer {
   // Runs inside the transaction on the writer thread; an error undoes this write only.
   using Apply = std::function<Status(Connection&)>;
 
-  Writer(std::unique_ptr<Connection> conn, size_t max_batch, size_t max_queued,
+  Writer(std::unique_ptr<Connection> conn, WriterLimits limits,
          std::shared_ptr<StoreObserver> observer);
   ~Writer();
 
@@ -68,14 +79,14 @@ class Writer {
   void finish(Pending& write, const Status& status);
 
   std::unique_ptr<Connection> conn_;
-  const size_t max_batch_;
-  const size_t max_queued_;
+  const WriterLimits limits_;
   std::shared_ptr<StoreObserver> observer_;
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   bool closing_ = false;
+  size_t last_batch_ = 0;  // writer thread only
   std::thread thread_;
 };
 

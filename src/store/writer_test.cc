@@ -50,7 +50,26 @@ class WriterTest : public ::testing::Test {
                            "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER "
                            "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);")
                     .ok());
-    writer_ = std::make_unique<Writer>(std::move(*conn), 100, 1000, observer_);
+    open_writer(WriterLimits{100, 1000});
+  }
+
+  void open_writer(WriterLimits limits) {
+    writer_.reset();
+    auto conn = Connection::open(path_, 1000);
+    ASSERT_TRUE(conn.ok());
+    writer_ = std::make_unique<Writer>(std::move(*conn), limits, observer_);
+  }
+
+  // Commits a batch of `n` writes, so that the writer counts itself under load when `n`
+  // reaches the commit delay's minimum batch.
+  void commit_a_batch_of(int n) {
+    auto release = hold_writer();
+    std::vector<std::future<Status>> results;
+    for (int i = 0; i < n; ++i) {
+      results.push_back(submit([](Connection&) { return Status(); }));
+    }
+    release.set_value();
+    for (auto& r : results) ASSERT_TRUE(r.get().ok());
   }
 
   // Occupies the writer until the returned promise is set.
@@ -178,6 +197,67 @@ TEST_F(WriterTest, AFailedCommitFailsEveryWriteOfTheBatch) {
   // The writer goes on with the next batch.
   EXPECT_TRUE(
       submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 5); }).get().ok());
+}
+
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+TEST_F(WriterTest, UnderLoadTheCommitDelayGathersTheNextWritesIntoOneBatch) {
+  open_writer(WriterLimits{100, 1000, milliseconds(400), 3});
+  commit_a_batch_of(3);  // a batch at the minimum: under load from here
+  size_t before = observer_->batches().size();
+  auto started = SteadyClock::now();
+  std::vector<std::future<Status>> results;
+  results.push_back(submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); }));
+  std::this_thread::sleep_for(milliseconds(50));  // the writer is waiting meanwhile
+  for (int i = 2; i <= 5; ++i) {
+    results.push_back(
+        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
+  }
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  auto batches = observer_->batches();
+  ASSERT_EQ(batches.size(), before + 1);
+  EXPECT_EQ(batches.back().writes, 5u);
+  EXPECT_GE(SteadyClock::now() - started, milliseconds(350));
+  EXPECT_EQ(count_rows(path_, "t"), 5);
+}
+
+TEST_F(WriterTest, ALightLoadDoesNotWaitForTheCommitDelay) {
+  open_writer(WriterLimits{100, 1000, milliseconds(2000), 3});
+  commit_a_batch_of(2);  // below the minimum
+  for (int i = 1; i <= 3; ++i) {
+    auto started = SteadyClock::now();
+    EXPECT_TRUE(submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); })
+                    .get()
+                    .ok());
+    EXPECT_LT(SteadyClock::now() - started, milliseconds(1000)) << "write " << i;
+  }
+}
+
+TEST_F(WriterTest, AFullBatchEndsTheCommitDelay) {
+  open_writer(WriterLimits{4, 1000, milliseconds(20000), 2});
+  commit_a_batch_of(3);
+  auto started = SteadyClock::now();
+  std::vector<std::future<Status>> results;
+  for (int i = 1; i <= 4; ++i) {
+    results.push_back(
+        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
+  }
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  EXPECT_LT(SteadyClock::now() - started, milliseconds(5000));
+  EXPECT_EQ(observer_->batches().back().writes, 4u);
+}
+
+TEST_F(WriterTest, CloseDuringTheCommitDelayCommitsAtOnce) {
+  open_writer(WriterLimits{100, 1000, milliseconds(20000), 2});
+  commit_a_batch_of(3);
+  auto write = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 7); });
+  std::this_thread::sleep_for(milliseconds(50));  // the writer is in its delay
+  auto started = SteadyClock::now();
+  writer_->close();
+  EXPECT_LT(SteadyClock::now() - started, milliseconds(5000));
+  EXPECT_TRUE(write.get().ok());
+  EXPECT_EQ(count_rows(path_, "t"), 1);
 }
 
 TEST_F(WriterTest, CloseCommitsEverythingQueuedThenRefuses) {
