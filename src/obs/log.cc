@@ -44,10 +44,38 @@ bool word_needs_escape(uint64_t w) {
   return ((control | quote_zero | backslash_zero) & kHighs) != 0;
 }
 
-// Every request writes an access line of a dozen strings, mostly plain ASCII: runs without
-// escapes are skipped eight bytes at a time and appended in one piece.
+bool needs_escape(std::string_view s) {
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, sizeof(w));
+    if (word_needs_escape(w)) return true;
+  }
+  if (i == s.size()) return false;
+  if (s.size() >= 8) {  // the last eight bytes, overlapping those already seen
+    uint64_t w;
+    std::memcpy(&w, s.data() + s.size() - 8, sizeof(w));
+    return word_needs_escape(w);
+  }
+  for (; i < s.size(); ++i) {
+    if (kNeedsEscape[static_cast<unsigned char>(s[i])]) return true;
+  }
+  return false;
+}
+
+// Every request writes an access line of a dozen strings, nearly always plain ASCII: such a
+// string goes in with its quotes in one copy; one with escapes is copied in runs between them.
 void append_escaped(fmt::memory_buffer& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
+  if (!needs_escape(s)) {
+    size_t at = out.size();
+    out.resize(at + s.size() + 2);
+    char* p = out.data() + at;
+    p[0] = '"';
+    if (!s.empty()) std::memcpy(p + 1, s.data(), s.size());
+    p[s.size() + 1] = '"';
+    return;
+  }
   out.push_back('"');
   size_t run = 0;  // start of the current run of characters that need no escape
   size_t i = 0;

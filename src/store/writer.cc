@@ -18,10 +18,6 @@ Status apply_guarded(const Writer::Apply& apply, Connection& conn) {
   }
 }
 
-}  // namespace
-
-namespace {
-
 WriterLimits checked(WriterLimits limits) {
   if (limits.max_batch == 0) limits.max_batch = 1;
   return limits;
