@@ -12,11 +12,16 @@ load_cpu=${LOAD_CPU:-1}
 # True when nothing listens on 127.0.0.1:$1.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints a loopback port nothing listens on (a race with other processes remains possible).
+# Prints a loopback port nothing listens on (a race with other processes remains possible),
+# below the kernel's range of ephemeral ports: a port there can be held by a client socket of
+# an earlier run in TIME_WAIT, which nothing listens on yet a server cannot bind, so a
+# benchmark's server failed to start now and then.
 pick_port() {
-  local p
+  local p low=32768
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+  ((low > 12000)) || low=32768
   for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 20000))
+    p=$((10000 + RANDOM % (low - 10000)))
     if port_free "$p"; then echo "$p"; return; fi
   done
   echo "no free port" >&2
