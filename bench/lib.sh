@@ -35,7 +35,7 @@ usage() { awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; }
 # --rounds N and $duration from --duration S, and sets $layer to 1 on --layer (dashes in option
 # names become underscores). --help prints the usage; anything else is an error (exit 2).
 parse_options() {
-  local values=" $1 " flags=" $2 " name
+  local values=" ${1//-/_} " flags=" ${2//-/_} " name
   shift 2
   while [[ $# -gt 0 ]]; do
     name=${1#--}
