@@ -242,6 +242,8 @@ TEST_F(WriterTest, AFullBatchEndsTheCommitDelay) {
   for (int i = 1; i <= 4; ++i) {
     results.push_back(
         submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
+    // The writer is in its delay when the rest arrive: the fourth must wake it.
+    if (i == 1) std::this_thread::sleep_for(milliseconds(50));
   }
   for (auto& r : results) EXPECT_TRUE(r.get().ok());
   EXPECT_LT(SteadyClock::now() - started, milliseconds(5000));
