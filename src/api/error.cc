@@ -68,9 +68,7 @@ http::Response error_response(const Status& status, std::string_view api_code) {
   assert(!status.ok() && "an error response needs an error");
   http::Response response =
       http::json_error(http_status(status.code()), api_code, status.message());
-  // The service's own 503s clear within a write batch or two: one second, HTTP's smallest
-  // non-zero value, stops a tight retry loop without leaving clients idle.
-  if (response.status == 503) response.headers.push_back({"retry-after", "1"});
+  if (response.status == 503) http::ask_to_retry_soon(response);
   return response;
 }
 

@@ -17,8 +17,8 @@ int http_status(Code code);
 // NOT_FOUND, CONFLICT, TOO_MANY_REQUESTS, TIMEOUT, SERVICE_UNAVAILABLE or INTERNAL.
 std::string_view api_error_code(Code code);
 
-// The error response for a non-ok `status`, with its generic API code. A 503 (the service's
-// own: store overloaded or unavailable, a key source down) carries `Retry-After: 1`.
+// The error response for a non-ok `status`, with its generic API code. A 503 carries
+// `Retry-After: 1` (http::ask_to_retry_soon).
 http::Response error_response(const Status& status);
 
 // The same with a route's own API code, e.g. TICKET_NOT_FOUND or STORAGE_FAILED: the clients

@@ -120,4 +120,6 @@ Response json_error(int status, std::string_view code, std::string_view message)
   return Response::json(status, std::move(body));
 }
 
+void ask_to_retry_soon(Response& response) { response.headers.push_back({"retry-after", "1"}); }
+
 }  // namespace sapi::http

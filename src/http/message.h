@@ -78,6 +78,12 @@ struct Response {
 // The project's error response: `{"error": CODE, "message": text}`, properly escaped.
 Response json_error(int status, std::string_view code, std::string_view message);
 
+// Adds `Retry-After: 1` to a 503 of the service's own (the store overloaded or unavailable, a
+// key source down, too many open connections). Such conditions clear within a write batch or
+// two: one second, HTTP's smallest non-zero value, stops a tight retry loop without leaving
+// clients idle.
+void ask_to_retry_soon(Response& response);
+
 // Percent-decoding of paths and query strings (see base/percent.h).
 using sapi::percent_decode;
 

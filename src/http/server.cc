@@ -594,8 +594,8 @@ void Worker::accept() {
 }
 
 // Above max_connections a new connection is answered 503 UNAVAILABLE with `Connection: close`
-// and `Retry-After: 1` and closed at once, so a flood of connections costs one accept and one write each and the
-// clients see why; the connections already open are not disturbed.
+// and `Retry-After: 1` and closed at once, so a flood of connections costs one accept and one
+// write each and the clients see why; the connections already open are not disturbed.
 void Worker::on_accept(tcp::socket socket) {
   size_t open = shared.open_connections.fetch_add(1, std::memory_order_relaxed) + 1;
   if (open > shared.options.max_connections || shared.stopping.load()) {
@@ -622,9 +622,7 @@ void Worker::reject_busy(tcp::socket& socket) {
   Exchange::assign_request_id(request);
   std::string bytes;
   Response busy = json_error(503, "UNAVAILABLE", "too many open connections");
-  // Connections free up as clients finish; a second is a sensible first back-off, as for the
-  // service's other 503s.
-  busy.headers.push_back({"retry-after", "1"});
+  ask_to_retry_soon(busy);  // connections free up as clients finish
   shared.exchange.serialize(request, busy, false, true, bytes);
   error_code ec;
   socket.non_blocking(true, ec);
