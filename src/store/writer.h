@@ -18,15 +18,16 @@
 
 namespace sapi::store {
 
+// The defaults are StoreOptions' (store/options.h), which fills these.
 struct WriterLimits {
-  size_t max_batch = 1024;   // writes per transaction at most
-  size_t max_queued = 1000;  // writes waiting beyond this are refused
+  size_t max_batch;   // writes per transaction at most
+  size_t max_queued;  // writes waiting beyond this are refused
   // Under load, that is when the last batch held at least `commit_delay_min_batch` writes,
   // the writer waits up to `commit_delay` (or until a full batch waits) before it starts
   // the next one, so that more writes share one commit: each commit costs the same
   // whatever it holds. A light load, whose batches are small, never waits. Zero: off.
   std::chrono::microseconds commit_delay{0};
-  size_t commit_delay_min_batch = 16;
+  size_t commit_delay_min_batch = 0;
 };
 
 // Owns the write connection and a thread that takes writes from a queue. Each pass runs
