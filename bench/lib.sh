@@ -176,17 +176,19 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {
 # wrk scenarios. A script sets names[i] (scenario i's name), servers[i] (the pid whose CPU the
 # scenario costs), $duration, $load_cpu, and defines `wrk_args i`, which fills the array `args`
 # (wrk's options and url) and sets `conns` (its connections). A run fails (failed=1) on a
-# non-2xx answer, a socket error or anything wrk writes on stderr.
-declare -A rps p50 p99 cpu med medcpu
+# non-2xx answer, a socket error or anything wrk writes on stderr. Besides the server's CPU
+# per request, each run counts wrk's own (user + system, from its rusage): on a machine the
+# server shares with wrk, that is the part of the cores the load itself takes.
+declare -A rps p50 p99 cpu load med medcpu
 failed=0
 
-# One wrk run of scenario $1 in round $2, adding its numbers to rps, p50, p99 and cpu.
+# One wrk run of scenario $1 in round $2, adding its numbers to rps, p50, p99, cpu and load.
 run_wrk() {  # index round
-  local out before ticks r l50 l99 errors n us width
+  local out before ticks r l50 l99 errors n us load_us width TIMEFORMAT='%3U %3S'
   wrk_args "$1"
   before=$(cpu_ticks "${servers[$1]}")
-  out=$(timeout $((duration + 15)) taskset -c "$load_cpu" wrk -t1 -c"$conns" -d"${duration}s" \
-    --latency "${args[@]}" 2>"$work/wrk.err")
+  { time out=$(timeout $((duration + 15)) taskset -c "$load_cpu" wrk -t1 -c"$conns" \
+    -d"${duration}s" --latency "${args[@]}" 2>"$work/wrk.err"); } 2>"$work/wrk.time"
   ticks=$(( $(cpu_ticks "${servers[$1]}") - before ))
   r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   l50=$(awk '$1 == "50%" {print $2}' <<<"$out")
@@ -204,13 +206,15 @@ run_wrk() {  # index round
   n=$(awk '/ requests in / {print $1}' <<<"$out")
   us=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$n" \
     'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')
+  load_us=$(awk -v n="$n" '{ printf "%.1f", (n > 0 ? ($1 + $2) * 1e6 / n : 0) }' "$work/wrk.time")
   rps[$1]+="$r "
   cpu[$1]+="$us "
+  load[$1]+="$load_us "
   p50[$1]+="$(to_ms "$l50") "
   p99[$1]+="$(to_ms "$l99") "
   width=$(names_width)
-  printf '  round %d %-*s %10.0f req/s  p50 %-8s p99 %-8s server CPU %s us/req\n' "$2" \
-    "$width" "${names[$1]}" "$r" "$l50" "$l99" "$us"
+  printf '  round %d %-*s %10.0f req/s  p50 %-8s p99 %-8s server CPU %s us/req  wrk %s\n' \
+    "$2" "$width" "${names[$1]}" "$r" "$l50" "$l99" "$us" "$load_us"
 }
 
 names_width() {
@@ -240,12 +244,14 @@ print_medians() {  # title
   local i width
   width=$(names_width)
   echo
-  printf '%-*s %12s %10s %10s %14s\n' "$width" "$1" "req/s" "p50 ms" "p99 ms" "CPU us/req"
+  printf '%-*s %12s %10s %10s %14s %14s\n' "$width" "$1" "req/s" "p50 ms" "p99 ms" \
+    "CPU us/req" "wrk us/req"
   for i in "${!names[@]}"; do
     med[$i]=$(median <<<"${rps[$i]}")
     medcpu[$i]=$(median <<<"${cpu[$i]}")
-    printf '%-*s %12.0f %10s %10s %14s\n' "$width" "${names[$i]}" "${med[$i]}" \
-      "$(median <<<"${p50[$i]}")" "$(median <<<"${p99[$i]}")" "${medcpu[$i]}"
+    printf '%-*s %12.0f %10s %10s %14s %14s\n' "$width" "${names[$i]}" "${med[$i]}" \
+      "$(median <<<"${p50[$i]}")" "$(median <<<"${p99[$i]}")" "${medcpu[$i]}" \
+      "$(median <<<"${load[$i]}")"
   done
 }
 
