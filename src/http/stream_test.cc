@@ -248,28 +248,35 @@ TEST_F(StreamTest, AStreamOpenedAfterShutdownBeganEndsAtOnce) {
 }
 
 TEST_F(StreamTest, ManyWritersWhileClientsComeAndGoEndEveryStreamOnce) {
+  constexpr int kClients = 12;
+  // Clients connect to two I/O threads, so their requests may arrive in any order: each
+  // names its slot, and streams[i] is the stream of clients[i].
   std::mutex mu;
-  std::vector<std::shared_ptr<ResponseStream>> streams;
+  std::vector<std::shared_ptr<ResponseStream>> streams(kClients);
+  int opened = 0;
   std::atomic<int> ended{0};
-  router_.add(Method::kGet, "/events", [&](Request&, Responder r) {
+  router_.add(Method::kGet, "/events/{slot}", [&](Request& request, Responder r) {
     auto stream = r.stream(event_stream_head(), 64 * 1024);
     stream->on_close([&ended] { ++ended; });
     std::lock_guard lock(mu);
-    streams.push_back(std::move(stream));
+    streams.at(std::stoul(std::string(*request.path_param("slot")))) = std::move(stream);
+    ++opened;
   });
   start();
-  constexpr int kClients = 12;
   std::vector<std::unique_ptr<Client>> clients;
   for (int i = 0; i < kClients; ++i) {
     clients.push_back(std::make_unique<Client>(port_));
-    ASSERT_TRUE(clients.back()->send(testing::get("/events")));
+    ASSERT_TRUE(clients.back()->send(testing::get("/events/" + std::to_string(i))));
   }
   auto until = std::chrono::steady_clock::now() + 5s;
   while (std::chrono::steady_clock::now() < until) {
     std::lock_guard lock(mu);
-    if (streams.size() == kClients) break;
+    if (opened == kClients) break;
   }
-  ASSERT_EQ(streams.size(), static_cast<size_t>(kClients));
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(opened, kClients);
+  }
   std::atomic<bool> stop{false};
   std::vector<std::thread> writers;
   for (int w = 0; w < 4; ++w) {
