@@ -89,8 +89,20 @@ void Lifecycle::wait_for_work(std::chrono::milliseconds timeout) {
 
 void Lifecycle::wake() { cv_.notify_one(); }
 
+// The applied commands' vector and the queue trade places at every step, each keeping its
+// capacity, so that a steady flow of starts does not grow (and copy) a new queue each time;
+// one that a burst made large is let go.
+void Lifecycle::recycle(std::vector<Command>& commands) {
+  constexpr size_t kKeptCapacity = 4096;
+  if (commands.capacity() > kKeptCapacity) {
+    std::vector<Command>().swap(commands);
+  } else {
+    commands.clear();
+  }
+}
+
 bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
-  std::vector<Command> commands;
+  std::vector<Command>& commands = taken_;
   {
     std::lock_guard lock(mu_);
     if (awaiting_handover_) return false;  // the predecessor's tickets come first
@@ -121,6 +133,7 @@ bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
       for (auto& c : rest) batch.push_back(std::move(c));
       retired_.store(true);
       successor->receive(std::move(batch));
+      recycle(commands);
       return true;
     }
     std::visit([&](auto& cmd) { apply(cmd, now); }, commands[i]);
@@ -136,7 +149,9 @@ bool Lifecycle::step(Clock::TimePoint now, bool cycle_due) {
     cycled = true;
   }
   purge(now);
-  return cycled || !commands.empty();
+  bool worked = cycled || !commands.empty();
+  recycle(commands);
+  return worked;
 }
 
 void Lifecycle::commit(TicketView& t, Clock::TimePoint now) {

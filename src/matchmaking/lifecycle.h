@@ -138,6 +138,7 @@ class Lifecycle {
   };
 
   void push(Command c);
+  static void recycle(std::vector<Command>& commands);
   void apply(Add& c, Clock::TimePoint now);
   void apply(Cancel& c, Clock::TimePoint now);
   void apply(Accept& c, Clock::TimePoint now);
@@ -197,6 +198,7 @@ class Lifecycle {
   std::atomic<bool> retired_{false};
 
   // Owned by the stepping thread.
+  std::vector<Command> taken_;  // the commands step() applies, taken from queue_
   TicketIndex tickets_;                                    // not yet purged
   std::map<std::string, Proposal> proposals_;              // by match id
   std::unordered_map<std::string, Placement> placements_;  // running, by match id
