@@ -403,7 +403,12 @@ TEST_F(HttpServer, LetsOneRequestAnswerAnotherWaitingOne) {
   start(o);
   Client waiter(port_);
   ASSERT_TRUE(waiter.send(get("/wait")));
-  std::this_thread::sleep_for(50ms);
+  auto until = std::chrono::steady_clock::now() + 5s;
+  for (bool held = false; !held && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(5ms);
+    std::lock_guard<std::mutex> lock(mu);
+    held = !waiting.empty();
+  }
   Client waker(port_);
   auto woke = waker.request(get("/wake"));
   ASSERT_TRUE(woke);
