@@ -161,6 +161,18 @@ thread_ticks() {  # pid
   done | sort
 }
 
+# "cpuN idle total" for each CPU from /proc/stat (idle and iowait against all ticks), to show how
+# much of each core a run left unused.
+cpu_idle_ticks() {
+  awk '/^cpu[0-9]/ { t = 0; for (k = 2; k <= 9; ++k) t += $k; print $1, $5 + $6, t }' /proc/stat
+}
+
+# The idle share of each CPU between two cpu_idle_ticks outputs: "12% 3%".
+idle_shares() {  # before after
+  join <(echo "$1") <(echo "$2") |
+    awk '{ d = $5 - $3; printf "%s%.0f%%", (NR > 1 ? " " : ""), (d > 0 ? 100 * ($4 - $2) / d : 0) }'
+}
+
 # A wrk latency such as 478.00us, 1.20ms or 2.00s in milliseconds.
 to_ms() {
   awk -v v="$1" 'BEGIN {
@@ -178,18 +190,21 @@ median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {
 # (wrk's options and url) and sets `conns` (its connections). A run fails (failed=1) on a
 # non-2xx answer, a socket error or anything wrk writes on stderr. Besides the server's CPU
 # per request, each run counts wrk's own (user + system, from its rusage): on a machine the
-# server shares with wrk, that is the part of the cores the load itself takes.
+# server shares with wrk, that is the part of the cores the load itself takes. Each round also
+# prints how much of each CPU stayed idle.
 declare -A rps p50 p99 cpu load med medcpu
 failed=0
 
 # One wrk run of scenario $1 in round $2, adding its numbers to rps, p50, p99, cpu and load.
 run_wrk() {  # index round
-  local out before ticks r l50 l99 errors n us load_us width TIMEFORMAT='%3U %3S'
+  local out before ticks r l50 l99 errors n us load_us width idle0 TIMEFORMAT='%3U %3S'
   wrk_args "$1"
   before=$(cpu_ticks "${servers[$1]}")
+  idle0=$(cpu_idle_ticks)
   { time out=$(timeout $((duration + 15)) taskset -c "$load_cpu" wrk -t1 -c"$conns" \
     -d"${duration}s" --latency "${args[@]}" 2>"$work/wrk.err"); } 2>"$work/wrk.time"
   ticks=$(( $(cpu_ticks "${servers[$1]}") - before ))
+  idle0=$(idle_shares "$idle0" "$(cpu_idle_ticks)")
   r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   l50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   l99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -213,8 +228,8 @@ run_wrk() {  # index round
   p50[$1]+="$(to_ms "$l50") "
   p99[$1]+="$(to_ms "$l99") "
   width=$(names_width)
-  printf '  round %d %-*s %10.0f req/s  p50 %-8s p99 %-8s server CPU %s us/req  wrk %s\n' \
-    "$2" "$width" "${names[$1]}" "$r" "$l50" "$l99" "$us" "$load_us"
+  printf '  round %d %-*s %10.0f req/s  p50 %-8s p99 %-8s server CPU %s us/req  wrk %s  idle %s\n' \
+    "$2" "$width" "${names[$1]}" "$r" "$l50" "$l99" "$us" "$load_us" "$idle0"
 }
 
 names_width() {
