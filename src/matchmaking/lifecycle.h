@@ -197,8 +197,8 @@ class Lifecycle {
   bool awaiting_handover_ = false;
   std::atomic<bool> retired_{false};
 
-  // Owned by the stepping thread.
-  std::vector<Command> taken_;  // the commands step() applies, taken from queue_
+  // Owned by the stepping thread. `taken_`: the commands step() applies, taken from queue_.
+  std::vector<Command> taken_;
   TicketIndex tickets_;                                    // not yet purged
   std::map<std::string, Proposal> proposals_;              // by match id
   std::unordered_map<std::string, Placement> placements_;  // running, by match id
