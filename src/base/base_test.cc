@@ -1,5 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
 #include "base/clock.h"
 #include "base/percent.h"
 #include "base/result.h"
@@ -27,6 +33,39 @@ TEST(Clock, FormatsIso8601WithMilliseconds) {
   Clock::TimePoint t{std::chrono::milliseconds(1775649600123)};
   EXPECT_EQ(format_iso8601(t), "2026-04-08T12:00:00.123Z");
   EXPECT_EQ(epoch_seconds(t), 1775649600);
+}
+
+// The C library's calendar, as the reference the formatter must agree with.
+std::string iso8601_by_gmtime(int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  int millis = static_cast<int>(ms - static_cast<int64_t>(secs) * 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char text[40];
+  size_t n = std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(text + n, sizeof text - n, ".%03dZ", millis);
+  return text;
+}
+
+TEST(Clock, FormatsIso8601AsTheCalendarOfTheCLibrary) {
+  std::vector<int64_t> instants = {
+      0,              // the epoch
+      -1,             // the last millisecond before it
+      -86400000,      // 1969-12-31
+      951782400000,   // 2000-02-29, a leap day of a century
+      4107542400000,  // 2100-03-01, after a century that has none
+      -8520336000000  // 1700-01-01
+  };
+  // From the end of 1678 to the end of 2261: nearly all that a time point (nanoseconds in 64
+  // bits) can hold.
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<int64_t> any(-9183110400000, 9214646399999);
+  for (int i = 0; i < 20000; ++i) instants.push_back(any(random));
+  for (int64_t ms : instants) {
+    EXPECT_EQ(format_iso8601(Clock::TimePoint{std::chrono::milliseconds(ms)}),
+              iso8601_by_gmtime(ms))
+        << ms;
+  }
 }
 
 TEST(Clock, ManualClockMovesOnlyWhenTold) {
