@@ -5,9 +5,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "http/server.h"
@@ -63,6 +65,14 @@ class ServerTest : public ::testing::Test {
 
   void TearDown() override {
     if (server_) server_->shutdown(std::chrono::milliseconds(1000));
+  }
+
+  // Waits (up to 5 s) until one of the observer's counters reads `n`; true if it did.
+  static bool wait_for_count(const std::atomic<int>& counter, int n) {
+    for (int i = 0; i < 500 && counter.load() != n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return counter.load() == n;
   }
 
   Router router_;

@@ -42,14 +42,6 @@ class HttpLimits : public testing::ServerTest {
     stuck_.clear();
   }
 
-  // Waits (up to 5 s) until `n` requests are in their handlers.
-  bool wait_in_flight(int n) {
-    for (int i = 0; i < 500 && observer_.in_flight.load() != n; ++i) {
-      std::this_thread::sleep_for(10ms);
-    }
-    return observer_.in_flight.load() == n;
-  }
-
   static std::chrono::milliseconds since(Clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t);
   }
@@ -119,7 +111,7 @@ TEST_F(HttpLimits, CutsOffAClientThatDoesNotReadItsResponse) {
   Client c(port_);
   ASSERT_TRUE(c.send(get("/huge")));
   // Not reading: the 64 MiB answer cannot be written, and the server gives up on it.
-  for (int i = 0; i < 500 && observer_.open.load() != 0; ++i) std::this_thread::sleep_for(10ms);
+  wait_for_count(observer_.open, 0);
   EXPECT_EQ(observer_.open.load(), 0);
 }
 
@@ -182,7 +174,7 @@ TEST_F(HttpLimits, ShutdownFinishesInFlightRequestsAndRefusesNewConnections) {
   ASSERT_TRUE(idle.request(get("/ping")));
   Client busy(port_);
   ASSERT_TRUE(busy.send(get("/slow")));
-  ASSERT_TRUE(wait_in_flight(1));  // the slow request is in its handler
+  ASSERT_TRUE(wait_for_count(observer_.in_flight, 1));  // the slow request is in its handler
   auto t0 = Clock::now();
   auto done = std::async(std::launch::async, [&] { server_->shutdown(5s); });
   EXPECT_TRUE(idle.closed_within(1s));
@@ -202,7 +194,7 @@ TEST_F(HttpLimits, ShutdownGivesUpOnStuckRequestsAtTheDeadline) {
   start();
   Client stuck(port_);
   ASSERT_TRUE(stuck.send(get("/stuck")));
-  ASSERT_TRUE(wait_in_flight(1));
+  ASSERT_TRUE(wait_for_count(observer_.in_flight, 1));
   auto t0 = Clock::now();
   server_->shutdown(300ms);
   EXPECT_GE(since(t0).count(), 250);

@@ -312,7 +312,7 @@ TEST_F(HttpServer, ReportsEveryAnsweredRequestToTheObserver) {
     ASSERT_TRUE(c.request(get("/items/7?q=1", "X-Request-Id: rid-1\r\n")));
     ASSERT_TRUE(c.request(get("/nope")));
   }
-  for (int i = 0; i < 100 && observer_.open.load() != 0; ++i) std::this_thread::sleep_for(10ms);
+  wait_for_count(observer_.open, 0);
   auto records = observer_.records();
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0].request_id, "rid-1");
@@ -342,8 +342,7 @@ TEST_F(HttpServer, SurvivesALateAnswerToAClientThatLeft) {
   auto r = c.request(get("/items/1"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
-  for (int i = 0; i < 100 && observer_.in_flight.load() != 0; ++i)
-    std::this_thread::sleep_for(10ms);
+  wait_for_count(observer_.in_flight, 0);
   EXPECT_EQ(observer_.in_flight.load(), 0);
 }
 
@@ -403,12 +402,8 @@ TEST_F(HttpServer, LetsOneRequestAnswerAnotherWaitingOne) {
   start(o);
   Client waiter(port_);
   ASSERT_TRUE(waiter.send(get("/wait")));
-  auto until = std::chrono::steady_clock::now() + 5s;
-  for (bool held = false; !held && std::chrono::steady_clock::now() < until;) {
-    std::this_thread::sleep_for(5ms);
-    std::lock_guard<std::mutex> lock(mu);
-    held = !waiting.empty();
-  }
+  // One event loop: once the request is in flight, its handler runs before the next.
+  ASSERT_TRUE(wait_for_count(observer_.in_flight, 1));
   Client waker(port_);
   auto woke = waker.request(get("/wake"));
   ASSERT_TRUE(woke);
