@@ -197,14 +197,14 @@ failed=0
 
 # One wrk run of scenario $1 in round $2, adding its numbers to rps, p50, p99, cpu and load.
 run_wrk() {  # index round
-  local out before ticks r l50 l99 errors n us load_us width idle0 TIMEFORMAT='%3U %3S'
+  local out before ticks r l50 l99 errors n us load_us width idle TIMEFORMAT='%3U %3S'
   wrk_args "$1"
   before=$(cpu_ticks "${servers[$1]}")
-  idle0=$(cpu_idle_ticks)
+  idle=$(cpu_idle_ticks)
   { time out=$(timeout $((duration + 15)) taskset -c "$load_cpu" wrk -t1 -c"$conns" \
     -d"${duration}s" --latency "${args[@]}" 2>"$work/wrk.err"); } 2>"$work/wrk.time"
   ticks=$(( $(cpu_ticks "${servers[$1]}") - before ))
-  idle0=$(idle_shares "$idle0" "$(cpu_idle_ticks)")
+  idle=$(idle_shares "$idle" "$(cpu_idle_ticks)")
   r=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   l50=$(awk '$1 == "50%" {print $2}' <<<"$out")
   l99=$(awk '$1 == "99%" {print $2}' <<<"$out")
@@ -229,7 +229,7 @@ run_wrk() {  # index round
   p99[$1]+="$(to_ms "$l99") "
   width=$(names_width)
   printf '  round %d %-*s %10.0f req/s  p50 %-8s p99 %-8s server CPU %s us/req  wrk %s  idle %s\n' \
-    "$2" "$width" "${names[$1]}" "$r" "$l50" "$l99" "$us" "$load_us" "$idle0"
+    "$2" "$width" "${names[$1]}" "$r" "$l50" "$l99" "$us" "$load_us" "$idle"
 }
 
 names_width() {
