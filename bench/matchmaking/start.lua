@@ -4,6 +4,8 @@
 --
 -- Every request is built once, in init(): wrk runs on the same machine as the server, so what
 -- it spends per request is taken from the server's cores; request() only picks the next one.
+-- There is no response() callback: with one, wrk hands every answer's headers and body to Lua,
+-- which cost it about 4 us per request. wrk counts non-2xx answers itself.
 local requests = {}
 local i = 0
 
@@ -26,13 +28,4 @@ end
 function request()
   i = i % #requests + 1
   return requests[i]
-end
-
-local statuses = {}
-function response(status)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  io.write(string.format("non-2xx/3xx responses: %d\n", summary.errors.status))
 end
