@@ -27,6 +27,7 @@ class BatchCounter final : public store::StoreObserver {
     batches_++;
     writes_ += writes;
   }
+  void on_sync(std::chrono::nanoseconds, bool) override {}
   void on_operation(std::string_view, std::chrono::nanoseconds, bool) override {}
   double mean_batch() const { return batches_ ? double(writes_) / double(batches_) : 0; }
 

@@ -87,7 +87,7 @@ class GameServersApiTest : public ::testing::Test {
     request.query = out.query;
     request.body = body;
     for (auto& [n, v] : out.headers) request.headers.push_back({n, v});
-    // With a store, the answer comes from its writer thread once the change is durable.
+    // With a store, the answer comes from one of its threads once the change is durable.
     auto answered = std::make_shared<std::promise<Answer>>();
     router_->dispatch(request, out.raw_path,
                       http::Responder::from_function([answered](http::Response r) {

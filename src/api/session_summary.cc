@@ -28,7 +28,7 @@ void append_json_string(std::string_view s, std::string& out) {
 }
 
 // {"success":true,"playerId":...,"sessionId":...,"rewardsStored":N,"ttl":N}, written
-// directly: this runs once per summary on the store's writer thread.
+// directly: this runs once per summary on the store's thread that acknowledges writes.
 http::Response receipt_response(const sessions::SummaryReceipt& receipt) {
   std::string body;
   body.reserve(80 + receipt.player_id.size() + receipt.session_id.size());
@@ -84,7 +84,7 @@ GameServerHandler session_summary_handler(sessions::SessionSummaries& summaries,
           error_response(invalid_argument("unknown reward id: " + *unknown), "INVALID_REWARD_ID"));
       return;
     }
-    // Answered from the store's writer thread once the batch holding this write committed.
+    // Answered from the store (its sync stage) once the batch holding this write is durable.
     auto shared = std::make_shared<http::Responder>(std::move(responder));
     summaries.record(std::move(*summary), [shared](Result<sessions::SummaryReceipt> receipt) {
       shared->send(receipt.ok() ? receipt_response(*receipt) : failure_response(receipt.status()));

@@ -26,7 +26,7 @@ class SessionSummaryRouteTest : public ::testing::Test {
     return o;
   }
 
-  // Posts `body` and waits for the answer, which may come from the store's writer thread.
+  // Posts `body` and waits for the answer, which may come from one of the store's threads.
   http::Response post(std::string body) {
     http::Request request;
     request.method = http::Method::kPost;

@@ -87,9 +87,14 @@ StoreMetrics::StoreMetrics(obs::Registry& registry)
     : batch_size_(registry.histogram("sapi_store_batch_writes",
                                      "Writes committed together in one transaction.", {"outcome"},
                                      batch_buckets())),
-      commit_latency_(registry.histogram("sapi_store_batch_commit_seconds",
-                                         "Time from BEGIN to the end of COMMIT, fsync included.",
-                                         {"outcome"})),
+      commit_latency_(registry.histogram(
+          "sapi_store_batch_commit_seconds",
+          "Time from BEGIN to the end of COMMIT (with group commit, the fsync is apart).",
+          {"outcome"})),
+      sync_latency_(registry.histogram(
+          "sapi_store_sync_seconds",
+          "fsyncs that make the commits so far durable before their writes are acknowledged.",
+          {"outcome"})),
       operation_latency_(registry.histogram("sapi_store_operation_duration_seconds",
                                             "Store operations, submission to answer.",
                                             {"operation", "outcome"})) {}
@@ -98,6 +103,10 @@ void StoreMetrics::on_batch(size_t writes, std::chrono::nanoseconds commit_laten
   std::string_view outcome = ok ? "ok" : "error";
   batch_size_.with({outcome}).observe(static_cast<double>(writes));
   commit_latency_.with({outcome}).observe(seconds(commit_latency));
+}
+
+void StoreMetrics::on_sync(std::chrono::nanoseconds latency, bool ok) {
+  sync_latency_.with({ok ? "ok" : "error"}).observe(seconds(latency));
 }
 
 void StoreMetrics::on_operation(std::string_view operation, std::chrono::nanoseconds latency,

@@ -31,17 +31,19 @@ class RequestObserver final : public http::Observer {
   obs::Gauge& open_connections_;
 };
 
-// Store operation latencies, batch sizes and commit latencies.
+// Store operation latencies, batch sizes, commit and sync latencies.
 class StoreMetrics final : public store::StoreObserver {
  public:
   explicit StoreMetrics(obs::Registry& registry);
 
   void on_batch(size_t writes, std::chrono::nanoseconds commit_latency, bool ok) override;
+  void on_sync(std::chrono::nanoseconds latency, bool ok) override;
   void on_operation(std::string_view operation, std::chrono::nanoseconds latency, bool ok) override;
 
  private:
   obs::HistogramFamily& batch_size_;
   obs::HistogramFamily& commit_latency_;
+  obs::HistogramFamily& sync_latency_;
   obs::HistogramFamily& operation_latency_;
 };
 

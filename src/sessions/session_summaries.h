@@ -41,7 +41,7 @@ class SessionSummaries {
   std::optional<std::string> unknown_reward(const SessionSummary& summary) const;
 
   // Records a parsed summary with ttl = floor(epoch(endTime or now)) + session_ttl_hours,
-  // and calls `done` (from the store's writer thread) once it is durable. A replay of a
+  // and calls `done` (from a store thread) once it is durable. A replay of a
   // recorded summary gets the same receipt and changes nothing; a different summary for a
   // recorded (playerId, sessionId) is kAlreadyExists. An unknown reward is
   // kInvalidArgument (check unknown_reward() first for a precise answer).

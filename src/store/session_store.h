@@ -58,9 +58,9 @@ class SessionStore {
   virtual ~SessionStore() = default;
 
   // Records a summary and its rewards in one durable write and calls `done` (from the
-  // writer thread) once it is committed, or with the error that prevented it. Idempotent:
-  // when (player_id, session_id) is already recorded with the same end_time and the same
-  // set of rewards, nothing changes and `done` gets the stored outcome with replayed=true.
+  // writer thread or its sync stage) once it is durable, or with the error that prevented it.
+  // Idempotent: when (player_id, session_id) is already recorded with the same end_time and the
+  // same set of rewards, nothing changes and `done` gets the stored outcome with replayed=true.
   // When it is recorded with a different end_time or rewards, `done` gets kAlreadyExists
   // and nothing changes. A reward the player already holds keeps its first grant; only its
   // latest grant is updated.

@@ -11,6 +11,7 @@
 #include "store/migrations.h"
 #include "store/sqlite_backend.h"
 #include "store/store.h"
+#include "store/wal_sync.h"
 
 namespace sapi::store {
 
@@ -128,7 +129,7 @@ class SqliteStore final : public Store {
   FleetStore& fleet() override { return *fleet_; }
 
   Status ping() override {
-    if (!writer_->accepting()) return unavailable("store is closed");
+    SAPI_RETURN_IF_ERROR(writer_->accepting());
     auto result = reads_->read<int64_t>("ping", [](Connection& c) -> Result<int64_t> {
       auto stmt = c.prepare("SELECT COUNT(*) FROM schema_migrations");
       if (!stmt.ok()) return stmt.status();
@@ -212,11 +213,17 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options,
   WriterLimits limits{options.max_batch, options.max_queued_writes,
                       std::chrono::microseconds(options.commit_delay_us),
                       options.commit_delay_min_batch};
-  if (!options.group_commit) {
+  Writer::Sync sync;
+  if (options.group_commit) {
+    // The writer's sync stage fsyncs the WAL after each commit and acknowledges the writes
+    // only then, while the next batch runs (store/writer.h); its commits need not wait.
+    SAPI_RETURN_IF_ERROR((*conn)->exec("PRAGMA synchronous=NORMAL;"));
+    sync = [wal = std::make_shared<WalSync>(path)] { return (*wal)(); };
+  } else {
     limits.max_batch = 1;
     limits.commit_delay = std::chrono::microseconds(0);
   }
-  auto writer = std::make_unique<Writer>(std::move(*conn), limits, observer);
+  auto writer = std::make_unique<Writer>(std::move(*conn), limits, observer, std::move(sync));
   auto reads = std::make_unique<ReadPool>(path, options, observer);
   return std::unique_ptr<Store>(
       new SqliteStore(std::move(writer), std::move(reads), std::move(checkpointer), options));

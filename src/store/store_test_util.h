@@ -36,6 +36,10 @@ class RecordingObserver final : public StoreObserver {
     std::lock_guard lock(mu_);
     batches_.push_back({writes, ok});
   }
+  void on_sync(std::chrono::nanoseconds, bool ok) override {
+    std::lock_guard lock(mu_);
+    syncs_.push_back(ok);
+  }
   void on_operation(std::string_view operation, std::chrono::nanoseconds, bool ok) override {
     std::lock_guard lock(mu_);
     operations_.push_back({std::string(operation), ok});
@@ -48,6 +52,10 @@ class RecordingObserver final : public StoreObserver {
   std::vector<Batch> batches() const {
     std::lock_guard lock(mu_);
     return batches_;
+  }
+  std::vector<bool> syncs() const {
+    std::lock_guard lock(mu_);
+    return syncs_;
   }
   size_t max_batch() const {
     size_t max = 0;
@@ -65,6 +73,7 @@ class RecordingObserver final : public StoreObserver {
   mutable std::mutex mu_;
   std::vector<Batch> batches_;
   std::vector<std::pair<std::string, bool>> operations_;
+  std::vector<bool> syncs_;
 };
 
 inline StoreOptions options_in(const TempDir& dir) {

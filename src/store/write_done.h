@@ -6,8 +6,9 @@
 
 namespace sapi::store {
 
-// Called once per write, from the writer thread, after the write's transaction committed
-// (ok) or with the reason it did not. Must not block: it runs before the next batch starts.
+// Called once per write, once the write's transaction committed and is durable (ok) or with
+// the reason it is not, from the store's writer thread or its sync stage (store/writer.h).
+// Must not block: the acknowledgements of the writes after it wait for it.
 using WriteDone = std::function<void(Status)>;
 
 }  // namespace sapi::store

@@ -26,10 +26,12 @@ WriterLimits checked(WriterLimits limits) {
 }  // namespace
 
 Writer::Writer(std::unique_ptr<Connection> conn, WriterLimits limits,
-               std::shared_ptr<StoreObserver> observer)
+               std::shared_ptr<StoreObserver> observer, Sync sync)
     : conn_(std::move(conn)),
       limits_(checked(limits)),
       observer_(std::move(observer)),
+      sync_(std::move(sync)),
+      sync_thread_(sync_ ? std::thread([this] { sync_loop(); }) : std::thread()),
       thread_([this] { loop(); }) {}
 
 Writer::~Writer() { close(); }
@@ -48,6 +50,8 @@ void Writer::enqueue(Pending write) {
     std::lock_guard lock(mu_);
     if (closing_) {
       refused = unavailable("store is closed");
+    } else if (!stopped_.ok()) {
+      refused = stopped_;
     } else if (queue_.size() >= limits_.max_queued) {
       refused = unavailable("store write queue is full");
     } else {
@@ -75,6 +79,12 @@ void Writer::close() {
     cv_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(sync_mu_);
+    writer_done_ = true;
+    sync_cv_.notify_all();
+  }
+  if (sync_thread_.joinable()) sync_thread_.join();
   if (conn_) {
     // Fold the WAL back into the main file so that the next start-up replays nothing.
     (void)conn_->exec("PRAGMA wal_checkpoint(TRUNCATE);");
@@ -82,15 +92,17 @@ void Writer::close() {
   }
 }
 
-bool Writer::accepting() const {
+Status Writer::accepting() const {
   std::lock_guard lock(mu_);
-  return !closing_;
+  if (closing_) return unavailable("store is closed");
+  return stopped_;
 }
 
 void Writer::loop() {
   pthread_setname_np(pthread_self(), "store-writer");
   std::deque<Pending> batch;
   for (;;) {
+    Status stopped;
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
@@ -104,14 +116,29 @@ void Writer::loop() {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
+      stopped = stopped_;
     }
     last_batch_ = batch.size();
-    run_batch(batch);
+    Ended ended;
+    if (stopped.ok()) {
+      ended.outcomes = run_batch(batch, ended.committed);
+    } else {
+      ended.outcomes.assign(batch.size(), stopped);
+    }
+    if (!sync_) {
+      for (size_t i = 0; i < batch.size(); ++i) finish(batch[i], ended.outcomes[i]);
+      batch.clear();
+      continue;
+    }
+    ended.writes = std::move(batch);
     batch.clear();
+    std::lock_guard lock(sync_mu_);
+    ended_.push_back(std::move(ended));
+    if (ended_.size() == 1) sync_cv_.notify_one();
   }
 }
 
-void Writer::run_batch(std::deque<Pending>& batch) {
+std::vector<Status> Writer::run_batch(std::deque<Pending>& batch, bool& committed) {
   auto started = std::chrono::steady_clock::now();
   std::vector<Status> results(batch.size());
   Status batch_error = conn_->run("BEGIN IMMEDIATE");
@@ -142,10 +169,12 @@ void Writer::run_batch(std::deque<Pending>& batch) {
   }
   auto latency = std::chrono::steady_clock::now() - started;
   if (observer_) observer_->on_batch(batch.size(), latency, batch_error.ok());
+  committed = batch_error.ok();
   for (size_t i = 0; i < batch.size(); ++i) {
     bool own_error = i < applied && !results[i].ok();
-    finish(batch[i], own_error || batch_error.ok() ? results[i] : batch_error);
+    if (!own_error && !committed) results[i] = batch_error;
   }
+  return results;
 }
 
 void Writer::finish(Pending& write, const Status& status) {
@@ -154,6 +183,44 @@ void Writer::finish(Pending& write, const Status& status) {
                             status.ok());
   }
   if (write.done) write.done(status);
+}
+
+void Writer::sync_loop() {
+  pthread_setname_np(pthread_self(), "store-sync");
+  std::vector<Ended> work;
+  Status failed;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mu_);
+      sync_cv_.wait(lock, [this] { return writer_done_ || !ended_.empty(); });
+      if (ended_.empty()) return;  // the writer is done and everything acknowledged
+      work.swap(ended_);
+    }
+    bool any_committed = false;
+    for (const auto& e : work) any_committed = any_committed || e.committed;
+    if (any_committed && failed.ok()) {
+      auto started = std::chrono::steady_clock::now();
+      Status synced = sync_();
+      if (observer_) observer_->on_sync(std::chrono::steady_clock::now() - started, synced.ok());
+      if (!synced.ok()) {
+        failed = unavailable("store sync failed, so writes are no longer taken until a restart: " +
+                             synced.message());
+        stop(failed);
+      }
+    }
+    for (auto& e : work) {
+      for (size_t i = 0; i < e.writes.size(); ++i) {
+        bool lost = e.committed && e.outcomes[i].ok() && !failed.ok();
+        finish(e.writes[i], lost ? failed : e.outcomes[i]);
+      }
+    }
+    work.clear();
+  }
+}
+
+void Writer::stop(const Status& reason) {
+  std::lock_guard lock(mu_);
+  stopped_ = reason;
 }
 
 }  // namespace sapi::store

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "base/status.h"
 #include "store/observer.h"
@@ -35,13 +36,25 @@ struct WriterLimits {
 // savepoint so that a write that fails (a constraint, say) is undone alone, then commits
 // once and only then acknowledges each write. A failed COMMIT fails every write of the
 // batch.
+//
+// With a `Sync`, the connection commits without waiting for the disk (the SQLite store sets
+// synchronous=NORMAL) and a second thread, the sync stage ("store-sync"), calls `sync` after
+// each commit and only then acknowledges that commit's writes, in the order they were
+// submitted. Meanwhile the writer already runs the next batch: the wait for the disk and the
+// acknowledgements overlap the next batch's work, and one sync can cover several commits.
+// A failed sync fails every write not yet acknowledged and stops the writer for good: after a
+// failed fsync the kernel may have dropped the dirty pages, so that a later sync that
+// succeeds proves nothing (the reason PostgreSQL stops on it too).
 class Writer {
  public:
   // Runs inside the transaction on the writer thread; an error undoes this write only.
   using Apply = std::function<Status(Connection&)>;
+  // Makes durable everything the connection has committed so far (store/wal_sync.h).
+  // Called from the sync stage only.
+  using Sync = std::function<Status()>;
 
   Writer(std::unique_ptr<Connection> conn, WriterLimits limits,
-         std::shared_ptr<StoreObserver> observer);
+         std::shared_ptr<StoreObserver> observer, Sync sync = nullptr);
   ~Writer();
 
   // Queues a write. `operation` must be a string literal (it names the metric). Fails at
@@ -59,10 +72,12 @@ class Writer {
   // submit() and wait for the outcome. Must not be called from the writer thread.
   Status submit_sync(std::string_view operation, Apply apply);
 
-  // Refuses new writes, drains the queue and joins the thread. Idempotent.
+  // Refuses new writes, drains the queue, acknowledges every write and joins the threads.
+  // Idempotent.
   void close();
 
-  bool accepting() const;
+  // Ok while writes are taken; otherwise why not (closed, or stopped by a failed sync).
+  Status accepting() const;
 
  private:
   struct Pending {
@@ -73,11 +88,22 @@ class Writer {
     bool savepoint = true;
   };
 
+  // A batch whose transaction has ended, waiting for the sync stage.
+  struct Ended {
+    std::deque<Pending> writes;
+    std::vector<Status> outcomes;  // one per write
+    bool committed = false;        // durable once synced; else every outcome is an error
+  };
+
   void enqueue(Pending write);
 
   void loop();
-  void run_batch(std::deque<Pending>& batch);
+  // Runs the batch's transaction and returns each write's outcome.
+  std::vector<Status> run_batch(std::deque<Pending>& batch, bool& committed);
   void finish(Pending& write, const Status& status);
+  void sync_loop();
+  // Called by the sync stage once a sync failed: refuses every write from now on.
+  void stop(const Status& reason);
 
   std::unique_ptr<Connection> conn_;
   const WriterLimits limits_;
@@ -87,7 +113,16 @@ class Writer {
   std::condition_variable cv_;
   std::deque<Pending> queue_;
   bool closing_ = false;
+  Status stopped_;         // a failed sync's error, once there was one
   size_t last_batch_ = 0;  // writer thread only
+
+  const Sync sync_;
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::vector<Ended> ended_;  // sync_mu_
+  bool writer_done_ = false;  // sync_mu_
+
+  std::thread sync_thread_;
   std::thread thread_;
 };
 

@@ -36,6 +36,46 @@ int64_t count_rows(const std::string& path, const std::string& table) {
   return s.column_int64(0);
 }
 
+// A sync stage whose syncs the test holds and releases one at a time, or fails.
+class GatedSync {
+ public:
+  Writer::Sync sync() {
+    return [this] {
+      std::unique_lock lock(mu_);
+      ++entered_;
+      cv_.notify_all();
+      cv_.wait(lock, [this] { return released_ > 0 || open_; });
+      if (!open_) --released_;
+      return result_;
+    };
+  }
+  // Whether `n` syncs have begun, waiting up to 5 s for them.
+  bool wait_entered(int n) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, std::chrono::seconds(5), [&] { return entered_ >= n; });
+  }
+  void release(Status result = {}) {
+    std::lock_guard lock(mu_);
+    result_ = std::move(result);
+    ++released_;
+    cv_.notify_all();
+  }
+  // Lets every sync from now on through.
+  void open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  int entered_ = 0;
+  int released_ = 0;
+  bool open_ = false;
+  Status result_;
+};
+
 // A writer over a scratch table, and a way to hold it busy so that writes pile up into the
 // next batch.
 class WriterTest : public ::testing::Test {
@@ -53,11 +93,14 @@ class WriterTest : public ::testing::Test {
     open_writer(WriterLimits{100, 1000});
   }
 
-  void open_writer(WriterLimits limits) {
+  void open_writer(WriterLimits limits, Writer::Sync sync = nullptr) {
     writer_.reset();
     auto conn = Connection::open(path_, 1000);
     ASSERT_TRUE(conn.ok());
-    writer_ = std::make_unique<Writer>(std::move(*conn), limits, observer_);
+    if (sync) {
+      ASSERT_TRUE((*conn)->exec("PRAGMA synchronous=NORMAL;").ok());
+    }
+    writer_ = std::make_unique<Writer>(std::move(*conn), limits, observer_, std::move(sync));
   }
 
   // Commits a batch of `n` writes, so that the writer counts itself under load when `n`
@@ -105,9 +148,15 @@ class WriterTest : public ::testing::Test {
     return future;
   }
 
+  void TearDown() override {
+    gate_.open();  // so that a test that failed while holding a sync does not hang here
+    writer_.reset();
+  }
+
   TempDir dir_;
   std::string path_;
   std::shared_ptr<RecordingObserver> observer_ = std::make_shared<RecordingObserver>();
+  GatedSync gate_;
   std::unique_ptr<Writer> writer_;
 };
 
@@ -270,10 +319,115 @@ TEST_F(WriterTest, CloseCommitsEverythingQueuedThenRefuses) {
         submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
   }
   std::thread closer([&] { writer_->close(); });
-  while (writer_->accepting()) std::this_thread::yield();
+  while (writer_->accepting().ok()) std::this_thread::yield();
   auto refused = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 99); });
   EXPECT_EQ(refused.get().code(), Code::kUnavailable);
   release.set_value();
+  closer.join();
+  for (auto& r : results) EXPECT_TRUE(r.get().ok());
+  EXPECT_EQ(count_rows(path_, "t"), 50);
+}
+
+bool ready(std::future<Status>& f) {
+  return f.wait_for(std::chrono::milliseconds(0)) == std::future_status::ready;
+}
+
+// Rows of `table` as another connection sees them, once there are `n` of them (or 5 s).
+int64_t wait_for_rows(const std::string& path, const std::string& table, int64_t n) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int64_t rows = count_rows(path, table);
+  while (rows < n && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    rows = count_rows(path, table);
+  }
+  return rows;
+}
+
+TEST_F(WriterTest, WithASyncStageWritesAreAcknowledgedOnlyOnceSyncedWhileTheNextBatchRuns) {
+  open_writer(WriterLimits{100, 1000}, gate_.sync());
+  auto first = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
+  ASSERT_TRUE(gate_.wait_entered(1));
+  // Committed, so another connection sees it, but not acknowledged before its sync returns.
+  EXPECT_EQ(count_rows(path_, "t"), 1);
+  EXPECT_FALSE(ready(first));
+  // The writer goes on meanwhile: the next write is committed while the first sync waits.
+  auto second = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 2); });
+  EXPECT_EQ(wait_for_rows(path_, "t", 2), 2);
+  EXPECT_FALSE(ready(first));
+  EXPECT_FALSE(ready(second));
+  gate_.release();
+  EXPECT_TRUE(first.get().ok());
+  // One more sync covers the second commit.
+  ASSERT_TRUE(gate_.wait_entered(2));
+  EXPECT_FALSE(ready(second));
+  gate_.release();
+  EXPECT_TRUE(second.get().ok());
+  EXPECT_EQ(observer_->syncs(), (std::vector<bool>{true, true}));
+}
+
+TEST_F(WriterTest, WithASyncStageAcknowledgementsKeepTheOrderOfTheWrites) {
+  open_writer(WriterLimits{100, 1000}, gate_.sync());
+  std::mutex mu;
+  std::vector<std::string> order;
+  auto record = [&](std::string name) {
+    return [&, name](Status s) {
+      std::lock_guard lock(mu);
+      order.push_back(name + (s.ok() ? " ok" : " failed"));
+    };
+  };
+  writer_->submit(
+      "test", [](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); },
+      record("first"));
+  ASSERT_TRUE(gate_.wait_entered(1));
+  // A batch whose COMMIT fails needs no sync, yet its answer waits for the batch before it.
+  std::promise<void> failed;
+  writer_->submit(
+      "test", [](Connection& c) { return insert(c, "INSERT INTO child VALUES (1, ?)", 42); },
+      [&](Status s) {
+        record("second")(s);
+        failed.set_value();
+      });
+  EXPECT_EQ(failed.get_future().wait_for(std::chrono::milliseconds(100)),
+            std::future_status::timeout);
+  gate_.release();
+  writer_->close();
+  EXPECT_EQ(order, (std::vector<std::string>{"first ok", "second failed"}));
+}
+
+TEST_F(WriterTest, AFailedSyncFailsTheUnacknowledgedWritesAndStopsTheWriter) {
+  open_writer(WriterLimits{100, 1000}, gate_.sync());
+  auto first = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 1); });
+  ASSERT_TRUE(gate_.wait_entered(1));
+  auto second = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 2); });
+  EXPECT_EQ(wait_for_rows(path_, "t", 2), 2);
+  gate_.release(unavailable("cannot sync w.db-wal: Input/output error"));
+  for (auto* f : {&first, &second}) {
+    Status s = f->get();
+    EXPECT_EQ(s.code(), Code::kUnavailable);
+    EXPECT_NE(s.message().find("store sync failed"), std::string::npos) << s.to_string();
+    EXPECT_NE(s.message().find("Input/output error"), std::string::npos) << s.to_string();
+  }
+  // No later sync could vouch for those pages: nothing is taken any more.
+  EXPECT_EQ(writer_->accepting().code(), Code::kUnavailable);
+  auto refused = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 3); });
+  EXPECT_NE(refused.get().message().find("store sync failed"), std::string::npos);
+  EXPECT_EQ(observer_->syncs(), std::vector<bool>{false});
+}
+
+TEST_F(WriterTest, WithASyncStageCloseAcknowledgesEveryQueuedWrite) {
+  open_writer(WriterLimits{100, 1000}, gate_.sync());
+  auto release = hold_writer();
+  std::vector<std::future<Status>> results;
+  for (int i = 1; i <= 50; ++i) {
+    results.push_back(
+        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
+  }
+  std::thread closer([&] { writer_->close(); });
+  while (writer_->accepting().ok()) std::this_thread::yield();
+  release.set_value();
+  ASSERT_TRUE(gate_.wait_entered(1));
+  EXPECT_FALSE(ready(results.front()));
+  gate_.open();
   closer.join();
   for (auto& r : results) EXPECT_TRUE(r.get().ok());
   EXPECT_EQ(count_rows(path_, "t"), 50);
