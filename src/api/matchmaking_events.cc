@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <condition_variable>
 #include <deque>
@@ -24,8 +25,10 @@ using SteadyClock = std::chrono::steady_clock;
 // Events waiting for the stream thread; beyond this the oldest are dropped (a thread that
 // far behind means streams are hopeless anyway, and the matchmaking thread must not wait).
 constexpr size_t kMaxQueued = 65536;
-// How often expired tokens are looked for, at most.
+// How often expired tokens (and players no longer listening) are looked for, at most.
 constexpr std::chrono::milliseconds kExpiryCheck{1000};
+// How long after its last stream closed a player's events are still kept for a resume.
+constexpr std::chrono::minutes kResumeWindow{5};
 
 // A recent event as the ring keeps it: the published event itself, shared with the bus and the
 // other subscribers. Its SSE text is only built when a stream is sent it.
@@ -58,6 +61,10 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
       : clock(clock), options(options), run_tag(make_run_tag()) {}
 
   void enqueue(const matchmaking::EventPtr& event);
+  // Whether `player` holds a stream or held one within kResumeWindow: only such a player can
+  // resume with an id, so only its events are kept. Any thread.
+  bool listening(std::string_view player) const;
+  void forget_listeners(SteadyClock::time_point now);  // with mu held
   void run();
   void publish(matchmaking::EventPtr event);  // with mu held
   // The whole SSE event, blank line included.
@@ -84,10 +91,24 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
   uint64_t next_stream_id = 1;
   KeyedMap<std::vector<Entry>> streams;  // by player
   KeyedMap<size_t> reserved;             // slots being opened
+  // Players whose events are kept, until when: the far future while a stream is open.
+  KeyedMap<SteadyClock::time_point> listeners;
+  std::atomic<size_t> listener_count{0};  // listeners.size(), read without mu
   size_t open = 0;
   bool stopping = false;
   std::thread thread;
 };
+
+bool MatchmakingEventStreams::State::listening(std::string_view player) const {
+  if (listener_count.load(std::memory_order_relaxed) == 0) return false;
+  std::lock_guard lock(mu);
+  return listeners.find(player) != listeners.end();
+}
+
+void MatchmakingEventStreams::State::forget_listeners(SteadyClock::time_point now) {
+  std::erase_if(listeners, [now](const auto& entry) { return entry.second <= now; });
+  listener_count.store(listeners.size(), std::memory_order_relaxed);
+}
 
 void MatchmakingEventStreams::State::enqueue(const matchmaking::EventPtr& event) {
   std::lock_guard lock(mu);
@@ -171,6 +192,7 @@ void MatchmakingEventStreams::State::run() {
     }
     if (now >= next_expiry_check) {
       next_expiry_check = now + std::min(options.heartbeat, kExpiryCheck);
+      forget_listeners(now);
       auto expired = take_expired();
       lock.unlock();
       // Closing ends the stream; its on_close removes the entry (on an I/O thread).
@@ -228,7 +250,11 @@ void MatchmakingEventStreams::State::remove(const std::string& player_id, uint64
   open -= static_cast<size_t>(entries.end() - gone);
   entries.erase(gone, entries.end());
   if (options.open_streams_gauge) options.open_streams_gauge->set(static_cast<double>(open));
-  if (entries.empty()) streams.erase(it);
+  if (entries.empty()) {
+    streams.erase(it);
+    listeners.insert_or_assign(player_id, SteadyClock::now() + kResumeWindow);
+    listener_count.store(listeners.size(), std::memory_order_relaxed);
+  }
 }
 
 void MatchmakingEventStreams::State::handle(http::Request& request, http::Responder responder,
@@ -249,6 +275,9 @@ void MatchmakingEventStreams::State::handle(http::Request& request, http::Respon
       return;
     }
     ++reserved[player];
+    // From here on this player's events are kept, for this stream and a later resume.
+    listeners.insert_or_assign(player, SteadyClock::time_point::max());
+    listener_count.store(listeners.size(), std::memory_order_relaxed);
     start = resume_point(request.header("last-event-id"), gap);
   }
   http::Response head;
@@ -286,10 +315,17 @@ MatchmakingEventStreams::MatchmakingEventStreams(matchmaking::EventBus& bus, con
                                                  MatchmakingEventsOptions options)
     : bus_(bus), state_(std::make_shared<State>(clock, options)) {
   state_->thread = std::thread([state = state_.get()] { state->run(); });
-  subscription_ = bus_.subscribe(matchmaking::EventBus::Subscriber(
-      [weak = std::weak_ptr<State>(state_)](const matchmaking::EventPtr& event) {
-        if (auto state = weak.lock()) state->enqueue(event);
-      }));
+  matchmaking::EventInterest interest;
+  interest.player = [weak = std::weak_ptr<State>(state_)](std::string_view player) {
+    auto state = weak.lock();
+    return state && state->listening(player);
+  };
+  subscription_ =
+      bus_.subscribe(matchmaking::EventBus::Subscriber(
+                         [weak = std::weak_ptr<State>(state_)](const matchmaking::EventPtr& event) {
+                           if (auto state = weak.lock()) state->enqueue(event);
+                         }),
+                     std::move(interest));
 }
 
 MatchmakingEventStreams::~MatchmakingEventStreams() {

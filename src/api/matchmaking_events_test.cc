@@ -193,6 +193,31 @@ TEST_F(MatchmakingEventsTest, LastEventIdResumesWithTheEventsMissedMeanwhile) {
   EXPECT_EQ(bytes.find("no longer available"), std::string::npos);
 }
 
+TEST_F(MatchmakingEventsTest, OnlyPlayersWhoHeldAStreamHaveTheirEventsBuiltAndKept) {
+  start();
+  const std::vector<std::string_view> alice{"alice"}, carol{"carol"};
+  EXPECT_FALSE(bus_.wants("session-api-dev", alice));
+  bus_.publish(event("MatchmakingSearching", {"carol"}, "t-carol"));
+  {
+    auto stream = subscribe("alice");
+    EXPECT_TRUE(bus_.wants("session-api-dev", alice));
+    bus_.publish(event("MatchmakingSearching", {"alice", "carol"}, "t-both"));
+    ASSERT_TRUE(read_until(*stream, "\"t-both\""));
+  }
+  ASSERT_TRUE(wait_open(0));
+  // Alice may still resume; carol never had a stream, so nothing of hers is built for it.
+  EXPECT_TRUE(bus_.wants("session-api-dev", alice));
+  EXPECT_FALSE(bus_.wants("session-api-dev", carol));
+
+  // Carol's first stream, with an id of an earlier run: of the events kept, only the one
+  // that also concerned alice is there for her.
+  auto again = subscribe("carol", "Last-Event-ID: 00000000-7\r\n");
+  ASSERT_TRUE(read_until(*again, "\"t-both\""));
+  EXPECT_NE(again->buffered().find("no longer available"), std::string::npos);
+  EXPECT_EQ(again->buffered().find("\"t-carol\""), std::string::npos);
+  EXPECT_EQ(event_ids(again->buffered()).size(), 1u);
+}
+
 TEST_F(MatchmakingEventsTest, ABurstOfEventsArrivesWholeAndInOrder) {
   start();
   auto alice = subscribe("alice");

@@ -16,12 +16,18 @@ class WebhookRelay {
   WebhookRelay(matchmaking::MatchmakingService& service,
                std::shared_ptr<notify::WebhookSender> sender, std::chrono::milliseconds drain)
       : service_(service), sender_(std::move(sender)), drain_(drain) {
+    matchmaking::EventInterest interest;
+    interest.configuration = [&service](std::string_view name) {
+      const matchmaking::Configuration* config = service.configuration(name);
+      return config != nullptr && !config->notification_target.empty();
+    };
     subscription_ = service_.events().subscribe(
         [&service, sender = sender_](const matchmaking::MatchmakingEvent& event) {
           const matchmaking::Configuration* config = service.configuration(event.configuration());
           if (config == nullptr || config->notification_target.empty()) return;
           sender->enqueue(config->notification_target, event.json(), event.id());
-        });
+        },
+        std::move(interest));
   }
   ~WebhookRelay() {
     service_.events().unsubscribe(subscription_);

@@ -127,17 +127,39 @@ const std::string& MatchmakingEvent::json() const {
 
 json::object MatchmakingEvent::envelope() const { return json::parse(json()).as_object(); }
 
-uint64_t EventBus::subscribe(Subscriber subscriber) {
+bool EventInterest::wants(std::string_view configuration_name,
+                          std::span<const std::string_view> player_ids) const {
+  if (configuration && configuration(configuration_name)) return true;
+  if (!player) return false;
+  for (std::string_view id : player_ids) {
+    if (player(id)) return true;
+  }
+  return false;
+}
+
+bool EventInterest::wants(const MatchmakingEvent& event) const {
+  if (configuration && configuration(event.configuration())) return true;
+  if (!player) return false;
+  for (const EventTicket& t : event.tickets) {
+    for (const EventPlayer& p : t.players) {
+      if (player(p.player_id)) return true;
+    }
+  }
+  return false;
+}
+
+uint64_t EventBus::subscribe(Subscriber subscriber, std::optional<EventInterest> interest) {
   std::lock_guard lock(mu_);
   uint64_t id = next_id_++;
   auto next = std::make_shared<Subscribers>(*subscribers_);
-  next->emplace(id, std::move(subscriber));
+  next->emplace(id, Subscription{std::move(subscriber), std::move(interest)});
   subscribers_ = std::move(next);
   return id;
 }
 
-uint64_t EventBus::subscribe(RefSubscriber subscriber) {
-  return subscribe(Subscriber([s = std::move(subscriber)](const EventPtr& e) { s(*e); }));
+uint64_t EventBus::subscribe(RefSubscriber subscriber, std::optional<EventInterest> interest) {
+  return subscribe(Subscriber([s = std::move(subscriber)](const EventPtr& e) { s(*e); }),
+                   std::move(interest));
 }
 
 void EventBus::unsubscribe(uint64_t id) {
@@ -152,13 +174,21 @@ std::shared_ptr<const EventBus::Subscribers> EventBus::snapshot() const {
   return subscribers_;
 }
 
-bool EventBus::has_subscribers() const { return !snapshot()->empty(); }
+bool EventBus::wants(std::string_view configuration,
+                     std::span<const std::string_view> player_ids) const {
+  for (const auto& [id, s] : *snapshot()) {
+    if (!s.interest || s.interest->wants(configuration, player_ids)) return true;
+  }
+  return false;
+}
 
 void EventBus::publish(EventPtr event) {
   // The set as it was when the event went out: subscribing or unsubscribing meanwhile
   // copies it instead of changing it under the loop.
   std::shared_ptr<const Subscribers> targets = snapshot();
-  for (const auto& [id, s] : *targets) s(event);
+  for (const auto& [id, s] : *targets) {
+    if (!s.interest || s.interest->wants(*event)) s.deliver(event);
+  }
 }
 
 void EventBus::publish(MatchmakingEvent event) {

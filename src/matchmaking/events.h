@@ -3,9 +3,10 @@
 // Matchmaking events in FlexMatch's envelope and types, published in-process. The SSE stream
 // and webhook delivery subscribe here.
 //
-// An event is kept as a compact record (its type, time, tickets and the few detail fields its
-// type has) and rendered as FlexMatch's JSON envelope only when something sends it: most
-// events go only into the SSE replay ring and are never rendered.
+// An event is built only when a subscriber wants it (EventInterest), kept as a compact record
+// (its type, time, tickets and the few detail fields its type has) and rendered as
+// FlexMatch's JSON envelope only when something sends it: many events go only into the SSE
+// replay ring and are never rendered.
 
 #include <boost/json/object.hpp>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,26 +122,45 @@ std::string_view event_type(std::string_view name);
 // Published events are immutable and shared: subscribers keep the pointer, never a copy.
 using EventPtr = std::shared_ptr<const MatchmakingEvent>;
 
-// Delivers each published event to every subscriber, synchronously on the publishing thread
-// (a matchmaking thread): subscribers must be quick and must not call back into the service.
+// Which events a subscriber wants, told before an event is built, so that a publisher builds
+// only events somebody wants (EventBus::wants). An event is wanted when it belongs to a
+// configuration `configuration` accepts or concerns a player `player` accepts; an empty test
+// accepts nothing. Both run on the publishing thread, for every event: they must be quick.
+struct EventInterest {
+  std::function<bool(std::string_view configuration)> configuration;
+  std::function<bool(std::string_view player_id)> player;
+
+  bool wants(std::string_view configuration_name,
+             std::span<const std::string_view> player_ids) const;
+  bool wants(const MatchmakingEvent& event) const;
+};
+
+// Delivers each published event to every subscriber that wants it, synchronously on the
+// publishing thread (a matchmaking thread): subscribers must be quick and must not call back
+// into the service.
 class EventBus {
  public:
   using Subscriber = std::function<void(const EventPtr&)>;
   // For subscribers that only look at the event while it is delivered.
   using RefSubscriber = std::function<void(const MatchmakingEvent&)>;
 
-  // Returns an id for unsubscribe().
-  uint64_t subscribe(Subscriber subscriber);
-  uint64_t subscribe(RefSubscriber subscriber);
+  // Returns an id for unsubscribe(). Without an interest, the subscriber wants every event.
+  uint64_t subscribe(Subscriber subscriber, std::optional<EventInterest> interest = {});
+  uint64_t subscribe(RefSubscriber subscriber, std::optional<EventInterest> interest = {});
   void unsubscribe(uint64_t id);
 
-  // False when publish() would deliver to nobody, so publishers may skip building events.
-  bool has_subscribers() const;
+  // False when no subscriber wants an event of `configuration` concerning `player_ids`, so
+  // that the publisher can skip building it.
+  bool wants(std::string_view configuration, std::span<const std::string_view> player_ids) const;
   void publish(EventPtr event);
   void publish(MatchmakingEvent event);
 
  private:
-  using Subscribers = std::map<uint64_t, Subscriber>;
+  struct Subscription {
+    Subscriber deliver;
+    std::optional<EventInterest> interest;
+  };
+  using Subscribers = std::map<uint64_t, Subscription>;
   std::shared_ptr<const Subscribers> snapshot() const;
 
   mutable std::mutex mu_;

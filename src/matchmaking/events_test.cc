@@ -41,13 +41,46 @@ TEST(EventBus, SubscribersByReferenceSeeTheEventToo) {
   EXPECT_EQ(types, std::vector<std::string>{"MatchmakingSearching"});
 }
 
-TEST(EventBus, TellsWhetherAnybodyListens) {
+TEST(EventBus, TellsWhetherAnybodyWantsAnEventBeforeItIsBuilt) {
   EventBus bus;
-  EXPECT_FALSE(bus.has_subscribers());
-  uint64_t id = bus.subscribe([](const MatchmakingEvent&) {});
-  EXPECT_TRUE(bus.has_subscribers());
-  bus.unsubscribe(id);
-  EXPECT_FALSE(bus.has_subscribers());
+  const std::vector<std::string_view> alice{"alice"};
+  EXPECT_FALSE(bus.wants("duel", alice));
+  uint64_t everything = bus.subscribe([](const MatchmakingEvent&) {});
+  EXPECT_TRUE(bus.wants("duel", alice));
+  bus.unsubscribe(everything);
+  EXPECT_FALSE(bus.wants("duel", alice));
+
+  EventInterest interest;
+  interest.player = [](std::string_view player) { return player == "bob"; };
+  interest.configuration = [](std::string_view name) { return name == "ranked"; };
+  bus.subscribe([](const MatchmakingEvent&) {}, interest);
+  EXPECT_FALSE(bus.wants("duel", alice));
+  EXPECT_TRUE(bus.wants("duel", std::vector<std::string_view>{"alice", "bob"}));
+  EXPECT_TRUE(bus.wants("ranked", alice));
+  EXPECT_FALSE(bus.wants("duel", {}));
+}
+
+TEST(EventBus, ASubscriberWithAnInterestGetsOnlyTheEventsItWants) {
+  EventBus bus;
+  std::vector<std::string> to_bob, all;
+  EventInterest bob;
+  bob.player = [](std::string_view player) { return player == "bob"; };
+  bus.subscribe([&](const MatchmakingEvent& e) { to_bob.push_back(e.tickets[0].ticket_id); }, bob);
+  bus.subscribe([&](const MatchmakingEvent& e) { all.push_back(e.tickets[0].ticket_id); });
+  bus.publish(searching("e1"));  // alice's
+  MatchmakingEvent pair = searching("e2");
+  pair.tickets[0].players.push_back({"bob", "", "", std::nullopt});
+  bus.publish(std::move(pair));
+  EXPECT_EQ(to_bob, std::vector<std::string>{"e2"});
+  EXPECT_EQ(all, (std::vector<std::string>{"e1", "e2"}));
+
+  EventInterest duel;
+  duel.configuration = [](std::string_view name) { return name == "duel"; };
+  std::vector<std::string> to_duel;
+  bus.subscribe([&](const MatchmakingEvent& e) { to_duel.push_back(e.tickets[0].ticket_id); },
+                duel);
+  bus.publish(searching("e3"));
+  EXPECT_EQ(to_duel, std::vector<std::string>{"e3"});
 }
 
 TEST(EventBus, AnEventPublishedWhileUnsubscribingStillReachesTheOthers) {

@@ -503,8 +503,13 @@ void Lifecycle::update_estimate() {
 
 void Lifecycle::emit(std::string_view type, const std::vector<const TicketView*>& tickets,
                      EventDetail detail, Clock::TimePoint now) {
-  // Without a subscriber the event would be built only to be dropped.
-  if (!events_.has_subscribers()) return;
+  // An event nobody wants (no webhook for this configuration, no event stream of its players)
+  // is not built at all.
+  std::vector<std::string_view> players;
+  for (const TicketView* t : tickets) {
+    for (const auto& p : t->players) players.push_back(p.player_id);
+  }
+  if (!events_.wants(config_.name, players)) return;
   events_.publish(make_event(event_source_, type, tickets, std::move(detail), now));
 }
 
