@@ -140,6 +140,23 @@ class WriterTest : public ::testing::Test {
     return future;
   }
 
+  // Submits inserts of the rows 1 to n of t, one write each.
+  std::vector<std::future<Status>> insert_rows(int n) {
+    std::vector<std::future<Status>> results;
+    for (int i = 1; i <= n; ++i) {
+      results.push_back(
+          submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
+    }
+    return results;
+  }
+
+  // Starts closing the writer on a thread of its own; returns once it refuses writes.
+  std::thread close_aside() {
+    std::thread closer([this] { writer_->close(); });
+    while (writer_->accepting().ok()) std::this_thread::yield();
+    return closer;
+  }
+
   std::future<Status> submit_atomic(Writer::Apply apply) {
     auto promise = std::make_shared<std::promise<Status>>();
     auto future = promise->get_future();
@@ -162,11 +179,7 @@ class WriterTest : public ::testing::Test {
 
 TEST_F(WriterTest, WritesWaitingTogetherCommitInOneBatch) {
   auto release = hold_writer();
-  std::vector<std::future<Status>> results;
-  for (int i = 1; i <= 10; ++i) {
-    results.push_back(
-        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
-  }
+  std::vector<std::future<Status>> results = insert_rows(10);
   release.set_value();
   for (auto& r : results) EXPECT_TRUE(r.get().ok());
   auto batches = observer_->batches();
@@ -313,13 +326,8 @@ TEST_F(WriterTest, CloseDuringTheCommitDelayCommitsAtOnce) {
 
 TEST_F(WriterTest, CloseCommitsEverythingQueuedThenRefuses) {
   auto release = hold_writer();
-  std::vector<std::future<Status>> results;
-  for (int i = 1; i <= 50; ++i) {
-    results.push_back(
-        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
-  }
-  std::thread closer([&] { writer_->close(); });
-  while (writer_->accepting().ok()) std::this_thread::yield();
+  std::vector<std::future<Status>> results = insert_rows(50);
+  std::thread closer = close_aside();
   auto refused = submit([](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", 99); });
   EXPECT_EQ(refused.get().code(), Code::kUnavailable);
   release.set_value();
@@ -417,13 +425,8 @@ TEST_F(WriterTest, AFailedSyncFailsTheUnacknowledgedWritesAndStopsTheWriter) {
 TEST_F(WriterTest, WithASyncStageCloseAcknowledgesEveryQueuedWrite) {
   open_writer(WriterLimits{100, 1000}, gate_.sync());
   auto release = hold_writer();
-  std::vector<std::future<Status>> results;
-  for (int i = 1; i <= 50; ++i) {
-    results.push_back(
-        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }));
-  }
-  std::thread closer([&] { writer_->close(); });
-  while (writer_->accepting().ok()) std::this_thread::yield();
+  std::vector<std::future<Status>> results = insert_rows(50);
+  std::thread closer = close_aside();
   release.set_value();
   ASSERT_TRUE(gate_.wait_entered(1));
   EXPECT_FALSE(ready(results.front()));
