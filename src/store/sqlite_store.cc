@@ -1,4 +1,5 @@
 #include <fmt/format.h>
+#include <sched.h>
 #include <sqlite3.h>
 #include <strings.h>
 
@@ -184,6 +185,15 @@ Status check_options(const StoreOptions& options) {
   return {};
 }
 
+// CPUs the calling thread may run on (its affinity mask, as `taskset` sets it), which the
+// threads it starts inherit.
+int usable_cpus() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) != 0) return 1;
+  return CPU_COUNT(&set);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_store(const StoreOptions& options,
@@ -214,12 +224,13 @@ Result<std::unique_ptr<Store>> open_store(const StoreOptions& options,
                       std::chrono::microseconds(options.commit_delay_us),
                       options.commit_delay_min_batch};
   Writer::Sync sync;
-  if (options.group_commit) {
+  if (options.group_commit && usable_cpus() > 1) {
     // The writer's sync stage fsyncs the WAL after each commit and acknowledges the writes
-    // only then, while the next batch runs (store/writer.h); its commits need not wait.
+    // only then, while the next batch runs (store/writer.h); its commits need not wait. On a
+    // single CPU nothing would run beside it, and handing each batch over only costs.
     SAPI_RETURN_IF_ERROR((*conn)->exec("PRAGMA synchronous=NORMAL;"));
     sync = [wal = std::make_shared<WalSync>(path)] { return (*wal)(); };
-  } else {
+  } else if (!options.group_commit) {
     limits.max_batch = 1;
     limits.commit_delay = std::chrono::microseconds(0);
   }

@@ -1,6 +1,7 @@
 #include "store/writer.h"
 
 #include <gtest/gtest.h>
+#include <sched.h>
 #include <sqlite3.h>
 
 #include <atomic>
@@ -289,9 +290,8 @@ TEST_F(WriterTest, ALightLoadDoesNotWaitForTheCommitDelay) {
   commit_a_batch_of(2);  // below the minimum
   for (int i = 1; i <= 3; ++i) {
     auto started = SteadyClock::now();
-    EXPECT_TRUE(submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); })
-                    .get()
-                    .ok());
+    EXPECT_TRUE(
+        submit([i](Connection& c) { return insert(c, "INSERT INTO t VALUES (?)", i); }).get().ok());
     EXPECT_LT(SteadyClock::now() - started, milliseconds(1000)) << "write " << i;
   }
 }
@@ -476,6 +476,42 @@ TEST(GroupCommit, ConcurrentWritersShareTransactions) {
   EXPECT_GT(observer->max_batch(), 1u);
   EXPECT_LT(observer->batches().size(), 1600u);
   EXPECT_EQ(observer->count_operations("put_summary"), 1600u);
+}
+
+// Runs `body` with the calling thread (and the threads it starts) on `cpus` only.
+template <class Body>
+void on_cpus(const cpu_set_t& cpus, Body body) {
+  cpu_set_t before;
+  ASSERT_EQ(sched_getaffinity(0, sizeof before, &before), 0);
+  ASSERT_EQ(sched_setaffinity(0, sizeof cpus, &cpus), 0);
+  body();
+  ASSERT_EQ(sched_setaffinity(0, sizeof before, &before), 0);
+}
+
+// The sync stage only where something can run beside it: with one CPU the writer syncs in
+// its COMMIT (no on_sync), with two or more the sync stage does (on_sync per sync).
+TEST(GroupCommit, SyncsOnASyncStageOnlyWithMoreThanOneCpu) {
+  cpu_set_t all;
+  ASSERT_EQ(sched_getaffinity(0, sizeof all, &all), 0);
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &all)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  for (const cpu_set_t* cpus : {&one, &all}) {
+    if (cpus == &all && CPU_COUNT(&all) < 2)
+      GTEST_SKIP() << "this machine lets the test use one CPU";
+    TempDir dir;
+    auto observer = std::make_shared<RecordingObserver>();
+    on_cpus(*cpus, [&] {
+      auto store = open_or_die(options_in(dir), observer);
+      EXPECT_EQ(write_concurrently(*store, 2, 20), 40);
+    });
+    EXPECT_EQ(observer->syncs().empty(), cpus == &one) << CPU_COUNT(cpus) << " CPUs";
+  }
 }
 
 TEST(GroupCommit, CanBeTurnedOffForOneTransactionPerWrite) {
