@@ -64,7 +64,8 @@ struct MatchmakingEventStreams::State : std::enable_shared_from_this<State> {
   // Whether `player` holds a stream or held one within kResumeWindow: only such a player can
   // resume with an id, so only its events are kept. Any thread.
   bool listening(std::string_view player) const;
-  void forget_listeners(SteadyClock::time_point now);  // with mu held
+  void listen_until(const std::string& player, SteadyClock::time_point until);  // with mu held
+  void forget_listeners(SteadyClock::time_point now);                           // with mu held
   void run();
   void publish(matchmaking::EventPtr event);  // with mu held
   // The whole SSE event, blank line included.
@@ -103,6 +104,12 @@ bool MatchmakingEventStreams::State::listening(std::string_view player) const {
   if (listener_count.load(std::memory_order_relaxed) == 0) return false;
   std::lock_guard lock(mu);
   return listeners.find(player) != listeners.end();
+}
+
+void MatchmakingEventStreams::State::listen_until(const std::string& player,
+                                                  SteadyClock::time_point until) {
+  listeners.insert_or_assign(player, until);
+  listener_count.store(listeners.size(), std::memory_order_relaxed);
 }
 
 void MatchmakingEventStreams::State::forget_listeners(SteadyClock::time_point now) {
@@ -252,8 +259,7 @@ void MatchmakingEventStreams::State::remove(const std::string& player_id, uint64
   if (options.open_streams_gauge) options.open_streams_gauge->set(static_cast<double>(open));
   if (entries.empty()) {
     streams.erase(it);
-    listeners.insert_or_assign(player_id, SteadyClock::now() + kResumeWindow);
-    listener_count.store(listeners.size(), std::memory_order_relaxed);
+    listen_until(player_id, SteadyClock::now() + kResumeWindow);
   }
 }
 
@@ -276,8 +282,7 @@ void MatchmakingEventStreams::State::handle(http::Request& request, http::Respon
     }
     ++reserved[player];
     // From here on this player's events are kept, for this stream and a later resume.
-    listeners.insert_or_assign(player, SteadyClock::time_point::max());
-    listener_count.store(listeners.size(), std::memory_order_relaxed);
+    listen_until(player, SteadyClock::time_point::max());
     start = resume_point(request.header("last-event-id"), gap);
   }
   http::Response head;

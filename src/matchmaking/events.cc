@@ -1,5 +1,6 @@
 #include "matchmaking/events.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "matchmaking/ids.h"
@@ -78,6 +79,14 @@ json::object detail_json(const MatchmakingEvent& e) {
   return o;
 }
 
+// The one rule of an interest: its configuration test, or its player test on any player
+// (`any_player(test)` tells whether `test` accepts one of the event's players).
+template <class AnyPlayer>
+bool wanted(const EventInterest& interest, std::string_view configuration, AnyPlayer any_player) {
+  if (interest.configuration && interest.configuration(configuration)) return true;
+  return interest.player && any_player(interest.player);
+}
+
 }  // namespace
 
 std::string_view event_type(std::string_view name) {
@@ -129,23 +138,20 @@ json::object MatchmakingEvent::envelope() const { return json::parse(json()).as_
 
 bool EventInterest::wants(std::string_view configuration_name,
                           std::span<const std::string_view> player_ids) const {
-  if (configuration && configuration(configuration_name)) return true;
-  if (!player) return false;
-  for (std::string_view id : player_ids) {
-    if (player(id)) return true;
-  }
-  return false;
+  return wanted(*this, configuration_name, [&](const auto& accepts) {
+    return std::any_of(player_ids.begin(), player_ids.end(), accepts);
+  });
 }
 
 bool EventInterest::wants(const MatchmakingEvent& event) const {
-  if (configuration && configuration(event.configuration())) return true;
-  if (!player) return false;
-  for (const EventTicket& t : event.tickets) {
-    for (const EventPlayer& p : t.players) {
-      if (player(p.player_id)) return true;
+  return wanted(*this, event.configuration(), [&](const auto& accepts) {
+    for (const EventTicket& t : event.tickets) {
+      for (const EventPlayer& p : t.players) {
+        if (accepts(p.player_id)) return true;
+      }
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 uint64_t EventBus::subscribe(Subscriber subscriber, std::optional<EventInterest> interest) {

@@ -120,27 +120,27 @@ void Writer::loop() {
     }
     last_batch_ = batch.size();
     Ended ended;
+    ended.writes.swap(batch);
     if (stopped.ok()) {
-      ended.outcomes = run_batch(batch, ended.committed);
+      run_batch(ended);
     } else {
-      ended.outcomes.assign(batch.size(), stopped);
+      ended.outcomes.assign(ended.writes.size(), stopped);
     }
     if (!sync_) {
-      for (size_t i = 0; i < batch.size(); ++i) finish(batch[i], ended.outcomes[i]);
-      batch.clear();
+      acknowledge(ended, Status());
       continue;
     }
-    ended.writes = std::move(batch);
-    batch.clear();
     std::lock_guard lock(sync_mu_);
     ended_.push_back(std::move(ended));
     if (ended_.size() == 1) sync_cv_.notify_one();
   }
 }
 
-std::vector<Status> Writer::run_batch(std::deque<Pending>& batch, bool& committed) {
+void Writer::run_batch(Ended& ended) {
+  std::deque<Pending>& batch = ended.writes;
+  std::vector<Status>& results = ended.outcomes;
   auto started = std::chrono::steady_clock::now();
-  std::vector<Status> results(batch.size());
+  results.assign(batch.size(), Status());
   Status batch_error = conn_->run("BEGIN IMMEDIATE");
   size_t applied = 0;
   for (; batch_error.ok() && applied < batch.size(); ++applied) {
@@ -169,12 +169,18 @@ std::vector<Status> Writer::run_batch(std::deque<Pending>& batch, bool& committe
   }
   auto latency = std::chrono::steady_clock::now() - started;
   if (observer_) observer_->on_batch(batch.size(), latency, batch_error.ok());
-  committed = batch_error.ok();
+  ended.committed = batch_error.ok();
   for (size_t i = 0; i < batch.size(); ++i) {
     bool own_error = i < applied && !results[i].ok();
-    if (!own_error && !committed) results[i] = batch_error;
+    if (!own_error && !ended.committed) results[i] = batch_error;
   }
-  return results;
+}
+
+void Writer::acknowledge(Ended& ended, const Status& sync_error) {
+  for (size_t i = 0; i < ended.writes.size(); ++i) {
+    bool lost = ended.committed && ended.outcomes[i].ok() && !sync_error.ok();
+    finish(ended.writes[i], lost ? sync_error : ended.outcomes[i]);
+  }
 }
 
 void Writer::finish(Pending& write, const Status& status) {
@@ -208,12 +214,7 @@ void Writer::sync_loop() {
         stop(failed);
       }
     }
-    for (auto& e : work) {
-      for (size_t i = 0; i < e.writes.size(); ++i) {
-        bool lost = e.committed && e.outcomes[i].ok() && !failed.ok();
-        finish(e.writes[i], lost ? failed : e.outcomes[i]);
-      }
-    }
+    for (auto& e : work) acknowledge(e, failed);
     work.clear();
   }
 }

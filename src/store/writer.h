@@ -98,8 +98,11 @@ class Writer {
   void enqueue(Pending write);
 
   void loop();
-  // Runs the batch's transaction and returns each write's outcome.
-  std::vector<Status> run_batch(std::deque<Pending>& batch, bool& committed);
+  // Runs the transaction of `ended.writes`, filling in each write's outcome and whether it
+  // committed.
+  void run_batch(Ended& ended);
+  // Calls back each write of the batch; a committed write whose sync failed gets `sync_error`.
+  void acknowledge(Ended& ended, const Status& sync_error);
   void finish(Pending& write, const Status& status);
   void sync_loop();
   // Called by the sync stage once a sync failed: refuses every write from now on.
